@@ -1,0 +1,30 @@
+"""The navigation: each role sees only what it may use. URL names only, no app imports."""
+
+from django.utils.translation import gettext_lazy as _
+
+from practicum.accounts.models import Role
+
+# (role, url name, label) in display order. A role's dashboard is its first entry.
+NAVIGATION = [
+    (Role.MENTOR, "practice:mentor_dashboard", _("Mentor dashboard")),
+    (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervision")),
+    (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing")),
+    (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),
+    (Role.INSTITUTION_ADMIN, "credentials:institution_dashboard", _("Institution")),
+    (Role.SITE_ADMIN, "admin:index", _("Site administration")),
+]
+
+DASHBOARD_BY_ROLE = {role: url_name for role, url_name, _label in NAVIGATION}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {
+        "nav_items": [
+            {"url_name": url_name, "label": label}
+            for role, url_name, label in NAVIGATION
+            if role in user.roles
+        ]
+    }

@@ -1,0 +1,47 @@
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from practicum.accounts.models import User
+from practicum.lib.uploads import validate_image
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Every date and time is shown to you in this zone."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "full_name",
+            "country",
+            "time_zone",
+            "preferred_language",
+            "bio",
+            "photo",
+            "profile_public",
+        ]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            validate_image(photo, max_bytes=settings.PROFILE_PHOTO_MAX_BYTES)
+        return photo
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)

@@ -1,0 +1,80 @@
+"""One user per role for trying Practicum locally. Refuses to run in production (DEBUG off)."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from practicum.accounts import services as account_services
+from practicum.accounts.models import STAFF_ROLES, Role, User
+from practicum.frameworks import services as framework_services
+
+DEMO_PASSWORD = "practicum-demo"
+# A fixed TOTP secret so that staff demo users can be added to an authenticator app.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+PEOPLE = [
+    ("mentor@demo.practicum.test", "Maya Mentor", "Europe/London", [Role.MENTOR]),
+    ("supervisor@demo.practicum.test", "Samir Supervisor", "Asia/Kolkata",
+     [Role.MENTOR, Role.SUPERVISOR]),
+    ("credentialing@demo.practicum.test", "Chloé Credentialing", "America/New_York",
+     [Role.CREDENTIALING_STAFF]),
+    ("ethics@demo.practicum.test", "Emeka Ethics", "Africa/Lagos", [Role.ETHICS_STAFF]),
+    ("institution@demo.practicum.test", "Ines Institution", "Europe/Madrid",
+     [Role.INSTITUTION_ADMIN]),
+    ("admin@demo.practicum.test", "Ada Admin", "UTC", [Role.SITE_ADMIN]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create one demo user per role (idempotent). Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="do not print the sign-ins")
+
+    def handle(self, *args, quiet=False, **options):
+        if not settings.DEBUG:
+            raise CommandError("Demo data is for development only (DEBUG is off).")
+        rows = []
+        with transaction.atomic():
+            for email, name, zone, roles in PEOPLE:
+                rows.append(self._person(email, name, zone, roles))
+        if not quiet:
+            self._print(rows)
+
+    def _person(self, email, name, zone, roles):
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"full_name": name, "time_zone": zone}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        for role in roles:
+            account_services.role_grant(user=user, role=role)
+        if Role.MENTOR in roles:
+            code = framework_services.current_code()
+            if code is not None:
+                framework_services.pledge_accept(user=user, framework=code)
+        codes = []
+        if set(roles) & STAFF_ROLES:
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+            recovery = Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.RECOVERY_CODES
+            ).first()
+            wrapper = RecoveryCodes(recovery) if recovery else RecoveryCodes.activate(user)
+            codes = wrapper.get_unused_codes()[:2]
+        return email, ", ".join(str(Role(r).label) for r in roles), codes
+
+    def _print(self, rows):
+        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        for email, roles, codes in rows:
+            extra = f"  MFA: TOTP secret {DEMO_TOTP_SECRET} or recovery code {codes[0]}" if codes else ""
+            self.stdout.write(f"  {email:<38} {roles}{extra}")
+        self.stdout.write("")

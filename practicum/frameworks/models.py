@@ -1,0 +1,172 @@
+"""The body's frameworks as versioned data.
+
+A published version never changes: a new text is a new version, loaded from a new file.
+Rows that other records cite (clauses, indicators, statements, sanctions) are kept per version,
+so a worksheet or a complaint that cites clause 1.B.3 of version 1.0 keeps citing exactly that.
+Prose that nothing cites (introductions, definitions, values, pledge) stays in `content`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkVersionQuerySet(models.QuerySet):
+    def current(self, kind: str, on: datetime.date | None = None) -> "FrameworkVersion | None":
+        """The version in force on `on` (today): the latest whose effective date has come."""
+        on = on or timezone.localdate()
+        return (
+            self.filter(kind=kind, effective_date__lte=on)
+            .order_by("-effective_date", "-loaded_at")
+            .first()
+        )
+
+
+class FrameworkVersion(models.Model):
+    class Kind(models.TextChoices):
+        CODE_OF_ETHICS = "code_of_ethics", _("Code of Ethics")
+        COMPETENCIES = "competencies", _("Core Competencies")
+        READINESS_QUESTIONNAIRE = "readiness_questionnaire", _("Supervision readiness")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    version = models.CharField(max_length=16)
+    title = models.CharField(max_length=200)
+    effective_date = models.DateField()
+    content = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = FrameworkVersionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="unique_framework_version"),
+        ]
+        indexes = [models.Index(fields=["kind", "effective_date"])]
+        ordering = ["kind", "-effective_date"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.version}"
+
+
+class EthicsClause(models.Model):
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="clauses")
+    identifier = models.CharField(max_length=16, help_text="group.section.clause, e.g. 1.B.3")
+    group_number = models.PositiveSmallIntegerField()
+    group_name = models.CharField(max_length=120)
+    section_letter = models.CharField(max_length=2)
+    section_title = models.CharField(max_length=120)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "identifier"], name="unique_clause_id"),
+        ]
+        ordering = ["framework", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.text[:60]}"
+
+    @property
+    def anchor(self) -> str:
+        return f"clause-{self.identifier}"
+
+
+class Sanction(models.Model):
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="sanctions")
+    position = models.PositiveSmallIntegerField(help_text="1 is the mildest")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "position"], name="unique_sanction_step"),
+        ]
+        ordering = ["framework", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competency(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="competencies"
+    )
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="unique_competency"),
+        ]
+        ordering = ["framework", "number"]
+        verbose_name_plural = "competencies"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def anchor(self) -> str:
+        return f"competency-{self.number}"
+
+
+class BehaviouralIndicator(models.Model):
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="indicators")
+    number = models.PositiveSmallIntegerField()
+    identifier = models.CharField(max_length=16, help_text="competency.indicator, e.g. 3.4")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "number"], name="unique_indicator"),
+        ]
+        ordering = ["competency", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.text[:60]}"
+
+    @property
+    def anchor(self) -> str:
+        return f"indicator-{self.identifier}"
+
+
+class QuestionnaireStatement(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="statements"
+    )
+    code = models.CharField(max_length=8)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="unique_statement"),
+        ]
+        ordering = ["framework", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+
+class PledgeAcceptance(models.Model):
+    """A member's acceptance of the pledge of one version of the Code of Ethics."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pledge_acceptances"
+    )
+    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "framework"], name="unique_pledge_acceptance"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.framework} on {self.accepted_at:%Y-%m-%d}"

@@ -1,0 +1,139 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from practicum.frameworks import services
+from practicum.frameworks.forms import PledgeForm, SearchForm
+from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
+
+Kind = FrameworkVersion.Kind
+
+
+def _framework(kind: str, version: str | None) -> FrameworkVersion:
+    if version is None:
+        framework = FrameworkVersion.objects.current(kind)
+        if framework is None:
+            raise Http404
+        return framework
+    return get_object_or_404(FrameworkVersion, kind=kind, version=version)
+
+
+def _versions(kind: str):
+    return FrameworkVersion.objects.filter(kind=kind).only("version", "effective_date", "kind")
+
+
+def index(request):
+    frameworks = [FrameworkVersion.objects.current(kind) for kind in Kind.values]
+    return render(
+        request, "frameworks/index.html", {"frameworks": [f for f in frameworks if f]}
+    )
+
+
+def code_of_ethics(request, version: str | None = None):
+    framework = _framework(Kind.CODE_OF_ETHICS, version)
+    clauses = list(framework.clauses.all())
+    groups = []
+    for group in framework.content.get("outline", []):
+        sections = []
+        for section in group["sections"]:
+            section_clauses = [
+                c for c in clauses
+                if c.group_number == group["number"] and c.section_letter == section["letter"]
+            ]
+            sections.append({**section, "clauses": section_clauses})
+        groups.append({**group, "sections": sections})
+    return render(
+        request,
+        "frameworks/code_of_ethics.html",
+        {
+            "framework": framework,
+            "groups": groups,
+            "sanctions": framework.sanctions.all(),
+            "versions": _versions(Kind.CODE_OF_ETHICS),
+            "current": FrameworkVersion.objects.current(Kind.CODE_OF_ETHICS),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+def competencies(request, version: str | None = None):
+    framework = _framework(Kind.COMPETENCIES, version)
+    items = framework.competencies.prefetch_related(
+        Prefetch("indicators", queryset=BehaviouralIndicator.objects.order_by("number"))
+    )
+    ours = {c["number"]: c.get("name_is_ours") for c in framework.content.get("competencies", [])}
+    return render(
+        request,
+        "frameworks/competencies.html",
+        {
+            "framework": framework,
+            "competencies": items,
+            "names_are_ours": any(ours.values()),
+            "versions": _versions(Kind.COMPETENCIES),
+            "current": FrameworkVersion.objects.current(Kind.COMPETENCIES),
+        },
+    )
+
+
+def readiness(request, version: str | None = None):
+    framework = _framework(Kind.READINESS_QUESTIONNAIRE, version)
+    return render(
+        request,
+        "frameworks/readiness.html",
+        {
+            "framework": framework,
+            "statements": framework.statements.all(),
+            "versions": _versions(Kind.READINESS_QUESTIONNAIRE),
+            "current": FrameworkVersion.objects.current(Kind.READINESS_QUESTIONNAIRE),
+        },
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    code = FrameworkVersion.objects.current(Kind.CODE_OF_ETHICS)
+    competency_framework = FrameworkVersion.objects.current(Kind.COMPETENCIES)
+    clauses = services.clause_search(framework=code, query=query) if code and query else []
+    indicators = (
+        services.indicator_search(framework=competency_framework, query=query)
+        if competency_framework and query
+        else []
+    )
+    page = Paginator(clauses, 25).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "query": query,
+        "terms": services.search_terms(query),
+        "code": code,
+        "clauses": page,
+        "indicators": indicators[:25] if indicators else [],
+    }
+    template = "frameworks/search.html"
+    if request.headers.get("HX-Request"):
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def pledge(request):
+    code = services.current_code()
+    if code is None:
+        return redirect("dashboard")
+    accepted = not services.pledge_outstanding(request.user)
+    form = PledgeForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        services.pledge_accept(user=request.user, framework=code)
+        target = form.cleaned_data["next"]
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = "dashboard"
+        return redirect(target or "dashboard")
+    return render(
+        request,
+        "frameworks/pledge.html",
+        {"form": form, "code": code, "accepted": accepted},
+    )
+

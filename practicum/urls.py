@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from practicum import views
+from practicum.accounts import views as account_views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("practicum.accounts.urls")),
+    path("", include("practicum.frameworks.urls")),
+    path("mentor/", include("practicum.practice.urls")),
+    path("supervision/", include("practicum.supervision.urls")),
+    path("credentials/", include("practicum.credentials.urls")),
+    path("ethics/", include("practicum.ethics.urls")),
+]
+
+handler403 = "practicum.views.permission_denied"
+handler404 = "practicum.views.page_not_found"
+handler500 = "practicum.views.server_error"

@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from practicum import views
 from practicum.accounts import views as account_views
 
 urlpatterns = [
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url="/static/favicon.svg", permanent=True),
+        name="favicon",
+    ),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("dashboard/", account_views.dashboard, name="dashboard"),

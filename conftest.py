@@ -1,0 +1,93 @@
+"""Personas and helpers shared by every app's tests (HC's alice/bob/charlie, by role)."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management import call_command
+
+from practicum.accounts.models import Role, RoleGrant, User
+from practicum.frameworks import services as framework_services
+from practicum.frameworks.loader import framework_load_all
+
+PASSWORD = "a-long-test-password"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def frameworks(db):
+    return framework_load_all()
+
+
+def make_user(email: str, *roles: str, pledge: bool = True, mfa: bool = False, **fields) -> User:
+    user = User.objects.create_user(email, PASSWORD, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    for role in roles:
+        RoleGrant.objects.create(user=user, role=role)
+    if pledge:
+        code = framework_services.current_code()
+        if code is not None:
+            framework_services.pledge_accept(user=user, framework=code)
+    if mfa:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def mentor(frameworks):
+    return make_user("maya@example.org", Role.MENTOR, full_name="Maya Mentor")
+
+
+@pytest.fixture
+def other_mentor(frameworks):
+    return make_user("omar@example.org", Role.MENTOR, full_name="Omar Other")
+
+
+@pytest.fixture
+def supervisor(frameworks):
+    return make_user("sam@example.org", Role.MENTOR, Role.SUPERVISOR, full_name="Sam Supervisor")
+
+
+@pytest.fixture
+def staff(frameworks):
+    return make_user(
+        "chloe@example.org", Role.CREDENTIALING_STAFF, full_name="Chloé Staff", mfa=True
+    )
+
+
+@pytest.fixture
+def ethics_staff(frameworks):
+    return make_user("emeka@example.org", Role.ETHICS_STAFF, mfa=True)
+
+
+@pytest.fixture
+def institution_admin(frameworks):
+    return make_user("ines@example.org", Role.INSTITUTION_ADMIN, mfa=True)
+
+
+@pytest.fixture
+def site_admin(frameworks):
+    return make_user("ada@example.org", Role.SITE_ADMIN, mfa=True)
+
+
+@pytest.fixture
+def run_tasks():
+    """Run every queued background task, as the worker would, then return."""
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+    return run

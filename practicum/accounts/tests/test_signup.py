@@ -1,0 +1,91 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from practicum.accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_up(client, email="new@example.org", password="a-long-test-password"):
+    return client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password},
+    )
+
+
+def test_sign_up_queues_the_verification_email_for_the_worker(client, frameworks, run_tasks):
+    response = sign_up(client)
+    assert response.status_code == 302
+    assert mail.outbox == []  # nothing is sent inside the request
+    run_tasks()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new@example.org"]
+    assert re.search(r"/accounts/confirm-email/[-:\w]+/", message.body)
+
+
+def test_a_new_member_is_a_mentor(client, frameworks):
+    sign_up(client)
+    user = User.objects.get(email="new@example.org")
+    assert user.roles == {Role.MENTOR}
+
+
+def test_unverified_email_cannot_sign_in(client, frameworks, run_tasks):
+    sign_up(client)
+    client.logout()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "new@example.org", "password": "a-long-test-password"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+
+
+def test_verifying_the_email_lets_the_member_in(client, frameworks, run_tasks):
+    sign_up(client)
+    run_tasks()
+    link = re.search(r"(/accounts/confirm-email/[-:\w]+/)", mail.outbox[0].body).group(1)
+    assert client.get(link).status_code == 200  # GET shows the page; mail scanners change nothing
+    client.post(link)
+    response = client.post(
+        reverse("account_login"),
+        {"login": "new@example.org", "password": "a-long-test-password"},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_signing_up_with_a_taken_email_does_not_say_so(client, mentor, run_tasks):
+    response = sign_up(client, email=mentor.email)
+    # Same redirect as a fresh sign-up; the owner is told by email instead.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email=mentor.email).count() == 1
+    run_tasks()
+    assert mail.outbox and mail.outbox[0].to == [mentor.email]
+
+
+def test_password_reset_looks_the_same_for_known_and_unknown_emails(client, mentor, run_tasks):
+    known = client.post(reverse("account_reset_password"), {"email": mentor.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_signup_refuses_a_weak_password_with_a_clear_message(client, frameworks):
+    response = sign_up(client, password="12345678")
+    assert response.status_code == 200
+    assert not User.objects.filter(email="new@example.org").exists()
+    assert "password1" in response.context["form"].errors
+
+
+def test_failed_logins_are_rate_limited(client, mentor):
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": mentor.email, "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": mentor.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()

@@ -1,5 +1,7 @@
 """Personas and helpers shared by every app's tests (HC's alice/bob/charlie, by role)."""
 
+from unittest import mock
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -88,6 +90,9 @@ def run_tasks():
     """Run every queued background task, as the worker would, then return."""
 
     def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        # The worker closes "old" connections between tasks; inside a test's transaction
+        # that would close the test's own connection (PostgreSQL), so that one call is a no-op.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
     return run

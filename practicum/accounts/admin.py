@@ -16,8 +16,13 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "membership_status", "membership_valid_until",
-                    "is_active"]
+    list_display = [
+        "email",
+        "full_name",
+        "membership_status",
+        "membership_valid_until",
+        "is_active",
+    ]
     list_filter = ["membership_status", "is_active", "role_grants__role"]
     search_fields = ["email", "full_name", "membership_number"]
     readonly_fields = ["public_id", "date_joined", "last_login"]
@@ -25,10 +30,24 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal: list[str] = []
     fieldsets = [
         (None, {"fields": ["email", "password", "public_id"]}),
-        (_("Profile"), {"fields": ["full_name", "country", "time_zone", "preferred_language",
-                                   "bio", "photo", "profile_public"]}),
-        (_("Membership"), {"fields": ["membership_status", "membership_number",
-                                      "membership_valid_until"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "full_name",
+                    "country",
+                    "time_zone",
+                    "preferred_language",
+                    "bio",
+                    "photo",
+                    "profile_public",
+                ]
+            },
+        ),
+        (
+            _("Membership"),
+            {"fields": ["membership_status", "membership_number", "membership_valid_until"]},
+        ),
         (_("Access"), {"fields": ["is_active", "is_superuser", "date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -139,11 +139,19 @@ def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) ->
                     )
                 )
             sections.append(
-                {"letter": letter, "title": title, "title_is_ours": bool(section.get("title_is_ours"))}
+                {
+                    "letter": letter,
+                    "title": title,
+                    "title_is_ours": bool(section.get("title_is_ours")),
+                }
             )
         outline.append(
-            {"number": number, "name": name, "name_is_ours": bool(group.get("name_is_ours")),
-             "sections": sections}
+            {
+                "number": number,
+                "name": name,
+                "name_is_ours": bool(group.get("name_is_ours")),
+                "sections": sections,
+            }
         )
     identifiers = [c.identifier for c in clauses]
     if len(set(identifiers)) != len(identifiers):
@@ -160,8 +168,15 @@ def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) ->
     )
     _require(doc, "pledge", where)
     content = _prose(
-        doc, "source", "introduction", "target_audience", "definitions", "values",
-        "principles_intro", "sanctions_intro", "pledge",
+        doc,
+        "source",
+        "introduction",
+        "target_audience",
+        "definitions",
+        "values",
+        "principles_intro",
+        "sanctions_intro",
+        "pledge",
     )
     content["outline"] = outline
     return content

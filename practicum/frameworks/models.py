@@ -53,7 +53,9 @@ class FrameworkVersion(models.Model):
 
 
 class EthicsClause(models.Model):
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="clauses")
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="clauses"
+    )
     identifier = models.CharField(max_length=16, help_text="group.section.clause, e.g. 1.B.3")
     group_number = models.PositiveSmallIntegerField()
     group_name = models.CharField(max_length=120)
@@ -78,7 +80,9 @@ class EthicsClause(models.Model):
 
 
 class Sanction(models.Model):
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="sanctions")
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="sanctions"
+    )
     position = models.PositiveSmallIntegerField(help_text="1 is the mildest")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)

@@ -27,9 +27,7 @@ def _versions(kind: str):
 
 def index(request):
     frameworks = [FrameworkVersion.objects.current(kind) for kind in Kind.values]
-    return render(
-        request, "frameworks/index.html", {"frameworks": [f for f in frameworks if f]}
-    )
+    return render(request, "frameworks/index.html", {"frameworks": [f for f in frameworks if f]})
 
 
 def code_of_ethics(request, version: str | None = None):
@@ -40,7 +38,8 @@ def code_of_ethics(request, version: str | None = None):
         sections = []
         for section in group["sections"]:
             section_clauses = [
-                c for c in clauses
+                c
+                for c in clauses
                 if c.group_number == group["number"] and c.section_letter == section["letter"]
             ]
             sections.append({**section, "clauses": section_clauses})
@@ -136,4 +135,3 @@ def pledge(request):
         "frameworks/pledge.html",
         {"form": form, "code": code, "accepted": accepted},
     )
-

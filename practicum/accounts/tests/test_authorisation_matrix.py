@@ -13,8 +13,10 @@ ROLES = (ANON, MENTOR, SUPERVISOR, STAFF)
 
 
 def row(anonymous, mentor, supervisor, staff, kwargs=None):
-    return {"codes": dict(zip(ROLES, (anonymous, mentor, supervisor, staff), strict=True)),
-            "kwargs": kwargs or {}}
+    return {
+        "codes": dict(zip(ROLES, (anonymous, mentor, supervisor, staff), strict=True)),
+        "kwargs": kwargs or {},
+    }
 
 
 # url name -> expected GET status per persona

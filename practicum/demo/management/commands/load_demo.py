@@ -18,13 +18,25 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 PEOPLE = [
     ("mentor@demo.practicum.test", "Maya Mentor", "Europe/London", [Role.MENTOR]),
-    ("supervisor@demo.practicum.test", "Samir Supervisor", "Asia/Kolkata",
-     [Role.MENTOR, Role.SUPERVISOR]),
-    ("credentialing@demo.practicum.test", "Chloé Credentialing", "America/New_York",
-     [Role.CREDENTIALING_STAFF]),
+    (
+        "supervisor@demo.practicum.test",
+        "Samir Supervisor",
+        "Asia/Kolkata",
+        [Role.MENTOR, Role.SUPERVISOR],
+    ),
+    (
+        "credentialing@demo.practicum.test",
+        "Chloé Credentialing",
+        "America/New_York",
+        [Role.CREDENTIALING_STAFF],
+    ),
     ("ethics@demo.practicum.test", "Emeka Ethics", "Africa/Lagos", [Role.ETHICS_STAFF]),
-    ("institution@demo.practicum.test", "Ines Institution", "Europe/Madrid",
-     [Role.INSTITUTION_ADMIN]),
+    (
+        "institution@demo.practicum.test",
+        "Ines Institution",
+        "Europe/Madrid",
+        [Role.INSTITUTION_ADMIN],
+    ),
     ("admin@demo.practicum.test", "Ada Admin", "UTC", [Role.SITE_ADMIN]),
 ]
 
@@ -73,8 +85,12 @@ class Command(BaseCommand):
         return email, ", ".join(str(Role(r).label) for r in roles), codes
 
     def _print(self, rows):
-        self.stdout.write("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
         for email, roles, codes in rows:
-            extra = f"  MFA: TOTP secret {DEMO_TOTP_SECRET} or recovery code {codes[0]}" if codes else ""
+            extra = (
+                f"  MFA: TOTP secret {DEMO_TOTP_SECRET} or recovery code {codes[0]}"
+                if codes
+                else ""
+            )
             self.stdout.write(f"  {email:<38} {roles}{extra}")
         self.stdout.write("")

@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from practicum.frameworks.models import EthicsClause
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_code_has_an_anchor_per_clause(client, frameworks):
+    html = client.get(reverse("frameworks:code")).content.decode()
+    for identifier in EthicsClause.objects.values_list("identifier", flat=True):
+        assert f'id="clause-{identifier}"' in html
+    assert "Professional Representation" in html and "†" in html
+
+
+def test_the_competencies_have_an_anchor_per_indicator(client, frameworks):
+    html = client.get(reverse("frameworks:competencies")).content.decode()
+    assert 'id="indicator-4.11"' in html
+    assert 'id="competency-9"' in html
+
+
+def test_the_readiness_page_lists_19_statements_and_the_bands(client, frameworks):
+    html = client.get(reverse("frameworks:readiness")).content.decode()
+    assert 'id="statement-Q19"' in html
+    assert "19–" in html and "–95" in html
+
+
+def test_an_unknown_version_is_404(client, frameworks):
+    assert client.get(reverse("frameworks:code_version", args=["9.9"])).status_code == 404
+
+
+def test_search_finds_clauses_and_marks_the_words(client, frameworks):
+    response = client.get(reverse("frameworks:search"), {"q": "digital files"})
+    html = response.content.decode()
+    assert "1.B.3" in html
+    assert "<mark>digital</mark>" in html
+    assert list(response.context["clauses"]) == [EthicsClause.objects.get(identifier="1.B.3")]
+
+
+def test_search_also_finds_behavioural_indicators(client, frameworks):
+    response = client.get(reverse("frameworks:search"), {"q": "boundaries"})
+    assert any(i.identifier == "2.8" for i in response.context["indicators"])
+
+
+def test_search_escapes_what_it_shows(client, frameworks):
+    html = client.get(reverse("frameworks:search"), {"q": "<script>alert(1)</script>"}).content
+    assert b"<script>alert(1)</script>" not in html
+
+
+def test_htmx_search_returns_only_the_results_fragment(client, frameworks):
+    response = client.get(
+        reverse("frameworks:search"), {"q": "confidentiality"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "1.B.1" in html
+
+
+def test_an_overlong_query_is_refused_calmly(client, frameworks):
+    response = client.get(reverse("frameworks:search"), {"q": "x" * 500})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_the_code_page_query_count_is_fixed(client, frameworks, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get(reverse("frameworks:code"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("frameworks:competencies"))

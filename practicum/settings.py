@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "practicum.urls"
+FORM_RENDERER = "practicum.lib.forms.FormRenderer"
 WSGI_APPLICATION = "practicum.wsgi.application"
 
 TEMPLATES = [

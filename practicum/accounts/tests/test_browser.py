@@ -1,0 +1,112 @@
+"""Real Chromium against the live server: what a new member and a staff member actually do."""
+
+import os
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
+
+from conftest import PASSWORD, TOTP_SECRET, make_user
+from practicum.accounts.models import Role
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made here are ordinary
+# blocking test set-up, not async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert not console_errors, console_errors  # CSP violations show up here
+
+
+def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, frameworks, run_tasks):
+    page.goto("/")
+    page.get_by_role("link", name="Join as a mentor").click()
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+
+    run_tasks()  # the background worker sends the email
+    assert mail.outbox[-1].to == ["newcomer@example.org"]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("heading", name="Your pledge to the Code of Ethics").wait_for()
+    page.get_by_role("button", name="Make the pledge").click()
+    assert page.get_by_text("Tick the box to make the pledge").is_visible()
+    page.get_by_label("I have read the Code of Ethics and I make this pledge.").check()
+    page.get_by_role("button", name="Make the pledge").click()
+
+    page.get_by_role("heading", name="Welcome, newcomer@example.org").wait_for()
+    assert page.url.endswith("/mentor/")
+
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    page.get_by_role("link", name="Panel de mentor").wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
+def test_a_staff_member_signs_in_through_mfa(page, frameworks):
+    make_user("staff@example.org", Role.CREDENTIALING_STAFF, mfa=True)
+    page.goto("/accounts/login/?next=/credentials/staff/")
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("heading", name="Two-Factor Authentication").wait_for()
+    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Sign In").click()
+
+    page.get_by_role("heading", name="Credentialing", exact=True).wait_for()
+    assert page.url.endswith("/credentials/staff/")
+
+
+def test_keyboard_users_can_skip_to_the_content(page, frameworks):
+    page.goto("/frameworks/code-of-ethics/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_clause_search_updates_in_place(page, frameworks):
+    page.goto("/frameworks/code-of-ethics/")
+    page.get_by_label("Search the clauses").fill("digital files")
+    results = page.locator("#search-results")
+    results.get_by_text("1.B.3").wait_for()
+    assert page.url.endswith("/frameworks/code-of-ethics/")

@@ -45,6 +45,7 @@ lint: install
 checks: install
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=check-deploy-$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') \
+	  FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  ALLOWED_HOSTS=practicum.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install

@@ -86,6 +86,15 @@ def site_admin(frameworks):
 
 
 @pytest.fixture
+def postgres_only():
+    """Race tests: the in-memory SQLite test database cannot hold two writers at all."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency is proven on PostgreSQL (make test-postgres)")
+
+
+@pytest.fixture
 def run_tasks():
     """Run every queued background task, as the worker would, then return."""
 

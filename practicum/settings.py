@@ -5,6 +5,8 @@ DEBUG=0, which refuses to start without SECRET_KEY and turns on the HTTPS protec
 Every variable is listed in README.md.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -205,6 +207,15 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Confidential fields: Fernet keys, newest first (see practicum/lib/crypto.py) ------------
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off.")
+    # Development only: a key derived from the (development) secret key.
+    _digest = hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_digest).decode()]
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -4,17 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role
 
-# (role, url name, label) in display order. A role's dashboard is its first entry.
+# (role, url name, label) in display order. A role's first entry is its dashboard.
 NAVIGATION = [
     (Role.MENTOR, "practice:mentor_dashboard", _("Mentor dashboard")),
+    (Role.MENTOR, "practice:session_list", _("Supervision log")),
+    (Role.MENTOR, "practice:engagement_list", _("Engagements")),
     (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervision")),
     (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing")),
     (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),
     (Role.INSTITUTION_ADMIN, "credentials:institution_dashboard", _("Institution")),
     (Role.SITE_ADMIN, "admin:index", _("Site administration")),
 ]
-
-DASHBOARD_BY_ROLE = {role: url_name for role, url_name, _label in NAVIGATION}
 
 
 def navigation(request):

@@ -1,0 +1,244 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from practicum.accounts.models import Role, User
+from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.practice.models import (
+    MAX_SESSION_MINUTES,
+    SessionFormat,
+    SupervisionRelationship,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class SupervisorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        country = f" ({obj.country.name})" if obj.country else ""
+        return f"{obj.get_full_name()}{country}"
+
+
+class RelationshipForm(forms.ModelForm):
+    KIND_CHOICES = [("platform", _("On Practicum")), ("external", _("Not on Practicum"))]
+    kind = forms.ChoiceField(
+        label=_("Where is your supervisor?"), choices=KIND_CHOICES, widget=forms.RadioSelect
+    )
+    supervisor = SupervisorChoiceField(
+        label=_("Supervisor on Practicum"), queryset=User.objects.none(), required=False
+    )
+
+    class Meta:
+        model = SupervisionRelationship
+        fields = [
+            "kind",
+            "supervisor",
+            "external_name",
+            "external_email",
+            "external_address",
+            "focus_area",
+            "started_on",
+            "frequency",
+            "contract_fees",
+            "contract_logistics",
+            "confidentiality_scope",
+            "confidentiality_limits",
+        ]
+        widgets = {
+            "started_on": DateInput,
+            "external_address": forms.Textarea(attrs={"rows": 3}),
+            "contract_fees": forms.Textarea(attrs={"rows": 2}),
+            "contract_logistics": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality_scope": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality_limits": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "confidentiality_scope": _("What stays between you (Code clause 1.B.2)."),
+            "confidentiality_limits": _(
+                "For example: illegal activity, a risk of harm to self or others, a legal duty."
+            ),
+        }
+
+    def __init__(self, *args, mentor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor = mentor
+        self.fields["supervisor"].queryset = (
+            User.objects.filter(role_grants__role=Role.SUPERVISOR, is_active=True)
+            .exclude(pk=mentor.pk)
+            .order_by("full_name", "email")
+        )
+
+    def clean_started_on(self):
+        started_on = self.cleaned_data["started_on"]
+        if started_on > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(_("The start date is more than a year away."))
+        return started_on
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "platform":
+            if not data.get("supervisor"):
+                self.add_error("supervisor", _("Choose your supervisor from the list."))
+            data["external_name"] = data["external_email"] = data["external_address"] = ""
+        elif data.get("kind") == "external":
+            data["supervisor"] = None
+            for name in ("external_name", "external_email", "external_address"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(
+                        name, _("The credential asks for this of an external supervisor.")
+                    )
+        return data
+
+
+class SessionForm(forms.Form):
+    relationship = forms.ModelChoiceField(
+        label=_("Supervisor"), queryset=SupervisionRelationship.objects.none()
+    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput)
+    start_time = forms.TimeField(
+        label=_("Start time"), widget=TimeInput, help_text=_("In your own time zone.")
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=MAX_SESSION_MINUTES
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=SessionFormat.choices)
+    focus = forms.CharField(label=_("Focus"), max_length=200)
+    cases_brought = forms.CharField(
+        label=_("Cases or themes brought"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Describe cases without client names."),
+    )
+    key_learnings = forms.CharField(
+        label=_("Key learnings"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    actions = forms.CharField(
+        label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    competencies = forms.ModelMultipleChoiceField(
+        label=_("Competencies addressed"),
+        queryset=Competency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    clauses = forms.ModelMultipleChoiceField(
+        label=_("Code clauses touched"),
+        queryset=EthicsClause.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+    experience = forms.CharField(
+        label=_("How I experienced the session"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    feedback_to_supervisor = forms.CharField(
+        label=_("Feedback to my supervisor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    names_checked = forms.BooleanField(
+        label=_("I have checked: these are not client names."), required=False
+    )
+
+    def __init__(self, *args, mentor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor = mentor
+        self.fields["relationship"].queryset = SupervisionRelationship.objects.filter(
+            mentor=mentor
+        ).select_related("supervisor")
+        competencies = FrameworkVersion.objects.current(FrameworkVersion.Kind.COMPETENCIES)
+        code = FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
+        self.fields["competencies"].queryset = Competency.objects.filter(framework=competencies)
+        self.fields["clauses"].queryset = EthicsClause.objects.filter(framework=code)
+        self.fields["clauses"].label_from_instance = lambda c: f"{c.identifier} {c.text[:80]}"
+
+    def clean(self):
+        data = super().clean()
+        day, start = data.get("held_on"), data.get("start_time")
+        if day and start:
+            zone = timezone.get_current_timezone()
+            data["starts_at"] = datetime.datetime.combine(day, start, tzinfo=zone)
+            if data["starts_at"] > timezone.now():
+                self.add_error("held_on", _("A session in the future cannot be logged as held."))
+        return data
+
+    def session_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "relationship": data["relationship"],
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration_minutes"],
+            "format": data["format"],
+            "focus": data["focus"].strip(),
+            "cases_brought": data["cases_brought"].strip(),
+            "key_learnings": data["key_learnings"].strip(),
+            "actions": data["actions"].strip(),
+            "experience": data["experience"].strip(),
+            "feedback_to_supervisor": data["feedback_to_supervisor"].strip(),
+            "competencies": data["competencies"],
+            "clauses": data["clauses"],
+        }
+
+    @classmethod
+    def initial_for(cls, session) -> dict:
+        local = timezone.localtime(session.starts_at)
+        return {
+            "relationship": session.relationship_id,
+            "held_on": local.date(),
+            "start_time": local.time().replace(second=0, microsecond=0),
+            "duration_minutes": session.duration_minutes,
+            "format": session.format,
+            "focus": session.focus,
+            "cases_brought": session.cases_brought,
+            "key_learnings": session.key_learnings,
+            "actions": session.actions,
+            "experience": session.experience,
+            "feedback_to_supervisor": session.feedback_to_supervisor,
+            "competencies": list(session.competencies.values_list("pk", flat=True)),
+            "clauses": list(session.clauses.values_list("pk", flat=True)),
+        }
+
+
+class SignOffForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            ("confirm", _("Confirm: this session took place as logged")),
+            ("dispute", _("Dispute: something is not right")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("If you dispute it, what is not right?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "dispute" and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", _("Say why you dispute this entry, so the mentor can correct it.")
+            )
+        return data
+
+
+class EndRelationshipForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput)
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > timezone.localdate():
+            raise forms.ValidationError(_("The end date cannot be in the future."))
+        return ended_on

@@ -1,0 +1,228 @@
+"""How far a mentor has come: the Mentor Dashboard's numbers, in a fixed number of queries.
+
+Thresholds are the CMM's as DOMAIN.md states them; the credentials issue will move them into
+the versioned rule sets and this module will read them from there.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from practicum.practice.models import (
+    CpdEntry,
+    MentoringEngagement,
+    Reference,
+    SupervisionSession,
+    TrainingRecord,
+)
+
+SESSIONS_PER_YEAR = 5
+ENGAGEMENTS_NEEDED = 10
+REFERENCES_NEEDED = 5
+TRAINING_HOURS_NEEDED = Decimal(50)
+CHART_MONTHS = 24
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=2))
+
+
+@dataclass
+class MonthBar:
+    month: datetime.date
+    supervision_hours: Decimal
+    cpd_hours: Decimal
+
+
+@dataclass
+class MentorProgress:
+    year: int
+    sessions_confirmed: int
+    sessions_pending: int
+    sessions_disputed: int
+    supervision_hours: Decimal
+    cpd_hours: Decimal
+    engagements_completed: int
+    references_verified: int
+    training_hours: Decimal
+    months: list[MonthBar] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+    @property
+    def chart_max(self) -> Decimal:
+        peak = max((m.supervision_hours + m.cpd_hours for m in self.months), default=0)
+        return max(Decimal(peak), Decimal(1))
+
+
+def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
+    months, year, month = [], today.year, today.month
+    for _i in range(count):
+        months.append(datetime.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgress:
+    today = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    year_start = datetime.datetime(today.year, 1, 1, tzinfo=zone)
+    year_end = datetime.datetime(today.year + 1, 1, 1, tzinfo=zone)
+    status = SupervisionSession.Status
+
+    sessions = SupervisionSession.objects.filter(mentor=mentor).held_between(year_start, year_end)
+    s = sessions.aggregate(
+        confirmed=Count("pk", filter=Q(status=status.CONFIRMED)),
+        pending=Count("pk", filter=Q(status=status.PENDING)),
+        disputed=Count("pk", filter=Q(status=status.DISPUTED)),
+        minutes=Coalesce(Sum("duration_minutes", filter=Q(status=status.CONFIRMED)), 0),
+    )
+    cpd_hours = CpdEntry.objects.filter(mentor=mentor, occurred_on__year=today.year).aggregate(
+        total=Coalesce(Sum("hours"), ZERO)
+    )["total"]
+    engagements = MentoringEngagement.objects.filter(
+        mentor=mentor, status=MentoringEngagement.Status.COMPLETED
+    ).count()
+    references = Reference.objects.filter(
+        engagement__mentor=mentor, status__in=Reference.VERIFIED
+    ).count()
+    training = TrainingRecord.objects.filter(mentor=mentor).aggregate(
+        total=Coalesce(Sum("hours"), ZERO)
+    )["total"]
+
+    progress = MentorProgress(
+        year=today.year,
+        sessions_confirmed=s["confirmed"],
+        sessions_pending=s["pending"],
+        sessions_disputed=s["disputed"],
+        supervision_hours=(Decimal(s["minutes"]) / 60).quantize(Decimal("0.1")),
+        cpd_hours=cpd_hours,
+        engagements_completed=engagements,
+        references_verified=references,
+        training_hours=training,
+        months=_monthly(mentor, today, zone),
+    )
+    progress.next_steps = _next_steps(progress)
+    return progress
+
+
+def _monthly(mentor, today: datetime.date, zone) -> list[MonthBar]:
+    months = _month_starts(today, CHART_MONTHS)
+    since = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
+    supervision = {
+        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
+        for row in SupervisionSession.objects.counted()
+        .filter(mentor=mentor, starts_at__gte=since)
+        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+        .values("month")
+        .annotate(minutes=Sum("duration_minutes"))
+    }
+    cpd = {
+        row["month"]: row["hours"]
+        for row in CpdEntry.objects.filter(mentor=mentor, occurred_on__gte=months[0])
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(hours=Sum("hours"))
+    }
+    return [
+        MonthBar(
+            month=m,
+            supervision_hours=(
+                Decimal(supervision[m]["minutes"]) / 60 if m in supervision else Decimal(0)
+            ).quantize(Decimal("0.1")),
+            cpd_hours=Decimal(cpd.get(m) or 0),
+        )
+        for m in months
+    ]
+
+
+def _next_steps(p: MentorProgress) -> list[str]:
+    steps = []
+    if p.sessions_pending:
+        steps.append(
+            ngettext(
+                "%(n)d session awaits your supervisor’s sign-off.",
+                "%(n)d sessions await your supervisor’s sign-off.",
+                p.sessions_pending,
+            )
+            % {"n": p.sessions_pending}
+        )
+    if p.sessions_disputed:
+        steps.append(
+            ngettext(
+                "%(n)d session was disputed: read why and correct it.",
+                "%(n)d sessions were disputed: read why and correct them.",
+                p.sessions_disputed,
+            )
+            % {"n": p.sessions_disputed}
+        )
+    missing = SESSIONS_PER_YEAR - p.sessions_confirmed - p.sessions_pending
+    if missing > 0:
+        steps.append(
+            ngettext(
+                "Log %(n)d more supervision session this year.",
+                "Log %(n)d more supervision sessions this year.",
+                missing,
+            )
+            % {"n": missing}
+        )
+    if p.references_verified < REFERENCES_NEEDED:
+        n = REFERENCES_NEEDED - p.references_verified
+        steps.append(
+            ngettext("%(n)d more verified reference.", "%(n)d more verified references.", n)
+            % {"n": n}
+        )
+    if p.engagements_completed < ENGAGEMENTS_NEEDED:
+        n = ENGAGEMENTS_NEEDED - p.engagements_completed
+        steps.append(
+            ngettext("%(n)d more completed engagement.", "%(n)d more completed engagements.", n)
+            % {"n": n}
+        )
+    if p.training_hours < TRAINING_HOURS_NEEDED:
+        steps.append(
+            _("%(n)s more hours of mentoring training.")
+            % {"n": (TRAINING_HOURS_NEEDED - p.training_hours).normalize()}
+        )
+    return steps
+
+
+@dataclass
+class ChartBar:
+    x: int
+    label: datetime.date
+    supervision_y: float
+    supervision_height: float
+    cpd_y: float
+    cpd_height: float
+    supervision_hours: Decimal
+    cpd_hours: Decimal
+
+
+CHART_HEIGHT = 120
+BAR_STEP = 20
+
+
+def chart_bars(progress: MentorProgress) -> list[ChartBar]:
+    """Stacked bars (supervision below, CPD above) scaled to the tallest month."""
+    scale = CHART_HEIGHT / float(progress.chart_max)
+    bars = []
+    for index, month in enumerate(progress.months):
+        sup = float(month.supervision_hours) * scale
+        cpd = float(month.cpd_hours) * scale
+        bars.append(
+            ChartBar(
+                x=index * BAR_STEP + 2,
+                label=month.month,
+                supervision_y=round(CHART_HEIGHT - sup, 1),
+                supervision_height=round(sup, 1),
+                cpd_y=round(CHART_HEIGHT - sup - cpd, 1),
+                cpd_height=round(cpd, 1),
+                supervision_hours=month.supervision_hours,
+                cpd_hours=month.cpd_hours,
+            )
+        )
+    return bars

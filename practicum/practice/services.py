@@ -1,0 +1,411 @@
+"""Rules for the mentor's records. Views validate input; these functions enforce the rules."""
+
+import datetime
+import re
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from practicum.accounts.models import Role, User
+from practicum.lib.emails import enqueue_email
+from practicum.practice.models import (
+    MentoringEngagement,
+    Reference,
+    SignOffLink,
+    SupervisionRelationship,
+    SupervisionSession,
+    token_digest,
+)
+
+SIGN_OFF_LINK_DAYS = 14
+REFERENCE_LINK_DAYS = 30
+# Editing these on a confirmed entry changes what the supervisor confirmed: a new sign-off.
+SIGNED_FACTS = ("starts_at", "duration_minutes", "format", "relationship_id")
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _email(template: str, *, to: str, context: dict, recipient: User | None = None) -> None:
+    """Render in the recipient's language and time zone when they are a user; otherwise in the
+    current ones (the time zone is always named in the text)."""
+    zone = zoneinfo.ZoneInfo(recipient.time_zone) if recipient else timezone.get_current_timezone()
+    language = recipient.preferred_language if recipient else translation.get_language()
+    with timezone.override(zone), translation.override(language):
+        subject = render_to_string(f"practice/email/{template}_subject.txt", context).strip()
+        text = render_to_string(f"practice/email/{template}.txt", context)
+    enqueue_email(to=[to], subject=" ".join(subject.split()), text=text)
+
+
+# --- Supervision relationships ------------------------------------------------------------
+
+
+def relationship_declare(
+    *,
+    mentor: User,
+    supervisor: User | None = None,
+    external_name: str = "",
+    external_email: str = "",
+    external_address: str = "",
+    **fields,
+) -> SupervisionRelationship:
+    if supervisor is not None:
+        if supervisor == mentor:
+            raise ValidationError(_("You cannot be your own supervisor."))
+        if not supervisor.has_role(Role.SUPERVISOR):
+            raise ValidationError(_("That person is not a supervisor on the platform."))
+        external_name = external_email = external_address = ""
+    elif not (external_name.strip() and external_email.strip()):
+        raise ValidationError(_("An external supervisor needs a name and an email address."))
+    relationship = SupervisionRelationship(
+        mentor=mentor,
+        supervisor=supervisor,
+        external_name=external_name.strip(),
+        external_email=external_email.strip().lower(),
+        external_address=external_address.strip(),
+        **fields,
+    )
+    relationship.full_clean()
+    relationship.save()
+    return relationship
+
+
+def relationship_end(
+    *, relationship: SupervisionRelationship, by: User, ended_on: datetime.date
+) -> None:
+    """Either side may end it; the history stays."""
+    if relationship.ended_on is not None:
+        raise ValidationError(_("This supervision relationship has already ended."))
+    if ended_on < relationship.started_on:
+        raise ValidationError(_("The end date cannot be before the start date."))
+    relationship.ended_on = ended_on
+    relationship.ended_by = by
+    relationship.save(update_fields=["ended_on", "ended_by"])
+
+
+# --- The supervision log -------------------------------------------------------------------
+
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+[A-Z][a-z]+")
+FULL_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{1,}\s+[A-Z][a-z]{1,}\b")
+
+
+def client_name_warnings(text: str, *, mentor: User) -> list[str]:
+    """Words in `text` that look like a client's name: a known mentee, or a name-like phrase.
+
+    A warning, not a refusal: "Ethics in Action" is a theme, not a person.
+    """
+    if not text:
+        return []
+    found: list[str] = []
+    for engagement in MentoringEngagement.objects.filter(mentor=mentor).only("mentee_name"):
+        for part in [engagement.mentee_name, *engagement.mentee_name.split()]:
+            if len(part) > 2 and re.search(rf"\b{re.escape(part)}\b", text, re.IGNORECASE):
+                found.append(part)
+    found += HONORIFIC.findall(text)
+    found += FULL_NAME.findall(text)
+    return sorted(set(found), key=found.index)
+
+
+def _check_session_facts(
+    *, mentor: User, relationship: SupervisionRelationship, starts_at: datetime.datetime
+) -> None:
+    if relationship.mentor_id != mentor.pk:
+        raise ValidationError(_("Choose one of your own supervisors."))
+    if starts_at > timezone.now():
+        raise ValidationError(_("A session in the future cannot be logged as held."))
+    day = timezone.localdate(starts_at)
+    if day < relationship.started_on or (relationship.ended_on and day > relationship.ended_on):
+        raise ValidationError(
+            _("On that date this supervisor relationship was not in place (%(start)s to %(end)s).")
+            % {
+                "start": relationship.started_on,
+                "end": relationship.ended_on or _("now"),
+            }
+        )
+
+
+def _duplicate_error() -> ValidationError:
+    return ValidationError(
+        _("A session with this supervisor starting at that time is already in your log.")
+    )
+
+
+@transaction.atomic
+def session_log(
+    *,
+    mentor: User,
+    relationship: SupervisionRelationship,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    competencies=(),
+    clauses=(),
+    **fields,
+) -> SupervisionSession:
+    """Log a held session and send it to its supervisor for sign-off."""
+    _check_session_facts(mentor=mentor, relationship=relationship, starts_at=starts_at)
+    session = SupervisionSession(
+        mentor=mentor,
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        **fields,
+    )
+    session.full_clean(exclude=["relationship", "mentor"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        raise _duplicate_error() from exc
+    session.competencies.set(competencies)
+    session.clauses.set(clauses)
+    sign_off_request(session=session)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *, session: SupervisionSession, competencies=None, clauses=None, **fields
+) -> SupervisionSession:
+    """Edit an entry. Changing what the supervisor confirmed sends it back for a new sign-off."""
+    session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    relationship = fields.get("relationship", session.relationship)
+    starts_at = fields.get("starts_at", session.starts_at)
+    _check_session_facts(mentor=session.mentor, relationship=relationship, starts_at=starts_at)
+    before = {name: getattr(session, name) for name in SIGNED_FACTS}
+    for name, value in fields.items():
+        setattr(session, name, value)
+    facts_changed = any(getattr(session, name) != before[name] for name in SIGNED_FACTS)
+    if facts_changed and session.status != SupervisionSession.Status.PENDING:
+        session.status = SupervisionSession.Status.PENDING
+        session.signed_off_at = None
+        session.signed_off_by = None
+        session.signed_off_by_name = ""
+        session.dispute_reason = ""
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        raise _duplicate_error() from exc
+    if competencies is not None:
+        session.competencies.set(competencies)
+    if clauses is not None:
+        session.clauses.set(clauses)
+    if facts_changed:
+        sign_off_request(session=session)
+    return session
+
+
+def sign_off_request(*, session: SupervisionSession) -> str | None:
+    """Tell the supervisor. External supervisors get a single-use link; returns its token."""
+    relationship = session.relationship
+    context = {"session": session, "mentor": session.mentor, "relationship": relationship}
+    if not relationship.is_external:
+        context["url"] = _absolute(reverse("practice:sign_off_queue"))
+        _email(
+            "sign_off_request",
+            to=relationship.supervisor.email,
+            context=context,
+            recipient=relationship.supervisor,
+        )
+        return None
+    session.links.filter(used_at__isnull=True).update(used_at=timezone.now())  # older links die
+    token = secrets.token_urlsafe(32)
+    SignOffLink.objects.create(
+        session=session,
+        token_hash=token_digest(token),
+        expires_at=timezone.now() + datetime.timedelta(days=SIGN_OFF_LINK_DAYS),
+    )
+    context["url"] = _absolute(reverse("practice:external_sign_off", args=[token]))
+    context["days"] = SIGN_OFF_LINK_DAYS
+    _email("sign_off_request", to=relationship.external_email, context=context)
+    return token
+
+
+@dataclass(frozen=True)
+class SignOffDecision:
+    confirm: bool
+    reason: str = ""
+
+
+@transaction.atomic
+def session_sign_off(
+    *,
+    session: SupervisionSession,
+    decision: SignOffDecision,
+    by: User | None = None,
+    link: SignOffLink | None = None,
+) -> SupervisionSession:
+    """Confirm or dispute a pending entry, once: two clicks or two tabs decide it once."""
+    session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    if session.status != SupervisionSession.Status.PENDING:
+        raise ValidationError(_("This session has already been signed off."))
+    if by is not None:
+        if session.relationship.supervisor_id != by.pk:
+            raise ValidationError(_("Only the session's supervisor can sign it off."))
+        session.signed_off_by = by
+        session.signed_off_by_name = by.get_full_name()
+    elif link is not None:
+        link = SignOffLink.objects.select_for_update().get(pk=link.pk)
+        if not link.is_usable or link.session_id != session.pk:
+            raise ValidationError(_("This link has expired or has already been used."))
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        session.signed_off_by_name = session.relationship.external_name
+    else:
+        raise ValueError("a sign-off needs a supervisor or a link")
+    if not decision.confirm and not decision.reason.strip():
+        raise ValidationError(_("Say why you dispute this entry, so the mentor can correct it."))
+    session.status = (
+        SupervisionSession.Status.CONFIRMED
+        if decision.confirm
+        else SupervisionSession.Status.DISPUTED
+    )
+    session.dispute_reason = "" if decision.confirm else decision.reason.strip()
+    session.signed_off_at = timezone.now()
+    session.save()
+    _email(
+        "sign_off_result",
+        to=session.mentor.email,
+        recipient=session.mentor,
+        context={
+            "session": session,
+            "url": _absolute(reverse("practice:session_detail", args=[session.pk])),
+        },
+    )
+    return session
+
+
+def sign_off_link_for_token(token: str) -> SignOffLink | None:
+    return (
+        SignOffLink.objects.select_related("session__mentor", "session__relationship")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+
+
+# --- References ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reference_request(
+    *, engagement: MentoringEngagement, referee_name: str, referee_email: str, relation: str
+) -> tuple[Reference, str]:
+    reference = Reference.objects.create(
+        engagement=engagement,
+        referee_name=referee_name.strip(),
+        referee_email=referee_email.strip().lower(),
+        relation=relation,
+    )
+    return reference, reference_send(reference=reference)
+
+
+@transaction.atomic
+def reference_send(*, reference: Reference) -> str:
+    """(Re)send the referee's single-use link, valid 30 days; an older link stops working."""
+    if reference.is_verified or reference.status == Reference.Status.DECLINED:
+        raise ValidationError(_("The referee has already answered."))
+    if reference.status == Reference.Status.TO_BE_CONTACTED:
+        raise ValidationError(_("The body contacts this mentee itself: there is no link to send."))
+    token = secrets.token_urlsafe(32)
+    reference.token_hash = token_digest(token)
+    reference.status = Reference.Status.REQUESTED
+    reference.sent_at = timezone.now()
+    reference.expires_at = reference.sent_at + datetime.timedelta(days=REFERENCE_LINK_DAYS)
+    reference.save()
+    _email(
+        "reference_request",
+        to=reference.referee_email,
+        context={
+            "reference": reference,
+            "mentor": reference.engagement.mentor,
+            "url": _absolute(reverse("practice:referee_response", args=[token])),
+            "days": REFERENCE_LINK_DAYS,
+        },
+    )
+    return token
+
+
+def reference_for_token(token: str) -> Reference | None:
+    reference = (
+        Reference.objects.select_related("engagement__mentor")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )
+    if (
+        reference
+        and reference.status == Reference.Status.REQUESTED
+        and reference.expires_at
+        and reference.expires_at <= timezone.now()
+    ):
+        reference.status = Reference.Status.EXPIRED
+        reference.save(update_fields=["status"])
+    return reference
+
+
+@transaction.atomic
+def reference_respond(
+    *,
+    reference: Reference,
+    answer: str,
+    comment: str = "",
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+) -> Reference:
+    reference = Reference.objects.select_for_update().get(pk=reference.pk)
+    if reference.status != Reference.Status.REQUESTED or reference.expires_at <= timezone.now():
+        raise ValidationError(_("This link has expired or has already been used."))
+    if answer not in {
+        Reference.Status.CONFIRMED,
+        Reference.Status.CORRECTED,
+        Reference.Status.DECLINED,
+    }:
+        raise ValidationError(_("Choose confirm, correct or decline."))
+    if answer == Reference.Status.CORRECTED:
+        if not started_on:
+            raise ValidationError(_("Give the dates as you know them."))
+        if ended_on and ended_on < started_on:
+            raise ValidationError(_("The end date cannot be before the start date."))
+        reference.corrected_started_on, reference.corrected_ended_on = started_on, ended_on
+    reference.status = answer
+    reference.referee_comment = comment.strip()
+    reference.responded_at = timezone.now()
+    # Single use comes from the status; the digest stays so a reused link says "already used".
+    reference.save()
+    engagement = reference.engagement
+    _email(
+        "reference_answered",
+        to=engagement.mentor.email,
+        recipient=engagement.mentor,
+        context={
+            "reference": reference,
+            "url": _absolute(reverse("practice:engagement_detail", args=[engagement.pk])),
+        },
+    )
+    return reference
+
+
+def reference_record_without_letter(*, engagement: MentoringEngagement) -> Reference:
+    """The path without a letter: the body will contact the mentee itself (once)."""
+    waiting = engagement.references.filter(status=Reference.Status.TO_BE_CONTACTED).first()
+    if waiting is not None:
+        return waiting
+    if not (engagement.mentee_name and engagement.mentee_email):
+        raise ValidationError(
+            _("Add the mentee's name and email to the engagement: the body will contact them.")
+        )
+    return Reference.objects.create(
+        engagement=engagement,
+        referee_name=engagement.mentee_name,
+        referee_email=engagement.mentee_email,
+        relation=Reference.Relation.MENTEE,
+        status=Reference.Status.TO_BE_CONTACTED,
+    )

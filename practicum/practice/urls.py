@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practicum.practice import records_views, views
+from practicum.practice import export_views, import_views, records_views, views
 
 app_name = "practice"
 
@@ -41,4 +41,16 @@ urlpatterns = [
     path("cpd/", records_views.cpd_list, name="cpd_list"),
     path("cpd/new/", records_views.cpd_create, name="cpd_create"),
     path("cpd/<int:pk>/evidence/", records_views.cpd_evidence, name="cpd_evidence"),
+    # import of past records (import_views.py)
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<str:code>/", import_views.import_preview, name="import_preview"),
+    path("import/<str:code>/progress/", import_views.import_progress, name="import_progress"),
+    path("import/<str:code>/confirm/", import_views.import_confirm, name="import_confirm"),
+    # exports, deletion, erasure (export_views.py)
+    path("export/", export_views.export_index, name="export_index"),
+    path("export/<str:log>.csv", export_views.log_csv, name="export_csv"),
+    path("export/supervision-log.pdf", export_views.sessions_pdf, name="export_sessions_pdf"),
+    path("export/my-data.json", export_views.all_json, name="export_json"),
+    path("records/<str:kind>/<int:pk>/delete/", export_views.record_delete, name="record_delete"),
+    path("erase/", export_views.erase_account, name="erase_account"),
 ]

@@ -1,5 +1,6 @@
 """Personas and helpers shared by every app's tests (HC's alice/bob/charlie, by role)."""
 
+import os
 from unittest import mock
 
 import pytest
@@ -105,3 +106,35 @@ def run_tasks():
             call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
     return run
+
+
+# --- Browser tests (pytest -m browser): Debian's Chromium driven by Playwright ---------------
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made there are
+# ordinary blocking test set-up, not async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert not console_errors, console_errors  # CSP violations show up here

@@ -167,6 +167,7 @@ MFA_TOTP_ISSUER = "Practicum"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "practicum" / "locale"]
+FORMAT_MODULE_PATH = ["practicum.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

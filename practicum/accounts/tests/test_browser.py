@@ -1,6 +1,5 @@
 """Real Chromium against the live server: what a new member and a staff member actually do."""
 
-import os
 import re
 import time
 
@@ -11,37 +10,7 @@ from django.core import mail
 from conftest import PASSWORD, TOTP_SECRET, make_user
 from practicum.accounts.models import Role
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made here are ordinary
-# blocking test set-up, not async code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    console_errors = []
-    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
-    yield page
-    context.close()
-    assert not console_errors, console_errors  # CSP violations show up here
 
 
 def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, frameworks, run_tasks):

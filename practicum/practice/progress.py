@@ -200,6 +200,7 @@ class ChartBar:
     cpd_height: float
     supervision_hours: Decimal
     cpd_hours: Decimal
+    show_label: bool = False
 
 
 CHART_HEIGHT = 120
@@ -223,6 +224,8 @@ def chart_bars(progress: MentorProgress) -> list[ChartBar]:
                 cpd_height=round(cpd, 1),
                 supervision_hours=month.supervision_hours,
                 cpd_hours=month.cpd_hours,
+                # Januaries, and the first bar unless a January follows too closely to fit both.
+                show_label=month.month.month == 1 or (index == 0 and month.month.month <= 10),
             )
         )
     return bars

@@ -1,5 +1,7 @@
 """One user per role for trying Practicum locally. Refuses to run in production (DEBUG off)."""
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -7,10 +9,19 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from practicum.accounts import services as account_services
 from practicum.accounts.models import STAFF_ROLES, Role, User
 from practicum.frameworks import services as framework_services
+from practicum.practice import services as practice_services
+from practicum.practice.models import (
+    CpdEntry,
+    FocusArea,
+    MentoringEngagement,
+    SupervisionRelationship,
+    TrainingRecord,
+)
 
 DEMO_PASSWORD = "practicum-demo"
 # A fixed TOTP secret so that staff demo users can be added to an authenticator app.
@@ -54,6 +65,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             for email, name, zone, roles in PEOPLE:
                 rows.append(self._person(email, name, zone, roles))
+            self._practice()
         if not quiet:
             self._print(rows)
 
@@ -83,6 +95,79 @@ class Command(BaseCommand):
             wrapper = RecoveryCodes(recovery) if recovery else RecoveryCodes.activate(user)
             codes = wrapper.get_unused_codes()[:2]
         return email, ", ".join(str(Role(r).label) for r in roles), codes
+
+    def _practice(self):
+        """A year of Maya's practice, supervised by Samir, so the dashboard has a story."""
+        maya = User.objects.get(email="mentor@demo.practicum.test")
+        samir = User.objects.get(email="supervisor@demo.practicum.test")
+        if SupervisionRelationship.objects.filter(mentor=maya).exists():
+            return
+        today = timezone.localdate()
+        relationship = practice_services.relationship_declare(
+            mentor=maya,
+            supervisor=samir,
+            focus_area=FocusArea.BOTH,
+            started_on=today - datetime.timedelta(days=400),
+            frequency="Monthly, 60 minutes",
+            confidentiality_scope="Everything we discuss, except as below.",
+            confidentiality_limits="A risk of harm to self or others; a legal duty.",
+        )
+        focuses = [
+            "Contracting with a sponsor",
+            "Holding silence",
+            "Ending well",
+            "Boundaries with a senior mentee",
+            "Parallel process",
+            "Cultural difference",
+        ]
+        for months_ago in range(1, 12, 2):
+            when = timezone.now() - datetime.timedelta(days=30 * months_ago + 3)
+            session = practice_services.session_log(
+                mentor=maya,
+                relationship=relationship,
+                starts_at=when.replace(hour=10, minute=0, second=0, microsecond=0),
+                duration_minutes=60,
+                format="one_to_one",
+                focus=focuses[months_ago // 2],
+                key_learnings="Notice what I bring into the room.",
+            )
+            if months_ago > 1:
+                practice_services.session_sign_off(
+                    session=session,
+                    decision=practice_services.SignOffDecision(confirm=True),
+                    by=samir,
+                )
+        for n in range(1, 5):
+            MentoringEngagement.objects.create(
+                mentor=maya,
+                mentee_name=f"Demo Mentee {n}",
+                mentee_email=f"mentee{n}@demo.practicum.test",
+                organisation="Northwind Health" if n % 2 else "",
+                kind="internal" if n % 2 else "external",
+                started_on=today - datetime.timedelta(days=400 - n * 30),
+                ended_on=today - datetime.timedelta(days=120 - n * 10),
+                status="completed",
+            )
+        TrainingRecord.objects.create(
+            mentor=maya,
+            centre_name="Institute of Mentoring Practice",
+            centre_type="accredited",
+            programme_name="Foundations of Mentoring",
+            hours=36,
+            mode="blended",
+            started_on=today - datetime.timedelta(days=500),
+            ended_on=today - datetime.timedelta(days=440),
+            instructor_name="Ines Institution",
+            instructor_email="institution@demo.practicum.test",
+        )
+        for months_ago, hours in [(2, 3), (5, 6), (9, 2)]:
+            CpdEntry.objects.create(
+                mentor=maya,
+                category="other",
+                title="Reading circle on supervision",
+                occurred_on=today - datetime.timedelta(days=30 * months_ago),
+                hours=hours,
+            )
 
     def _print(self, rows):
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")

@@ -389,3 +389,69 @@ class Reference(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status in self.VERIFIED
+
+
+def new_import_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ImportBatch(models.Model):
+    """An uploaded CSV of past sessions or engagements, checked row by row before anything is
+    saved (practicum/practice/importer.py).
+
+    The file's text names mentees and holds reflections: `payload` keeps it encrypted until the
+    batch is committed, then it is cleared (the records hold it from then on). `errors` is stored
+    in clear, so its messages never quote a cell's value.
+    """
+
+    class Kind(models.TextChoices):
+        SESSIONS = "sessions", _("Supervision sessions")
+        ENGAGEMENTS = "engagements", _("Mentoring engagements")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        PARSING = "parsing", _("Being checked")
+        READY = "ready", _("Ready to import")
+        INVALID = "invalid", _("Needs correcting")
+        COMMITTED = "committed", _("Imported")
+        FAILED = "failed", _("Could not be read")
+
+    code = models.CharField(max_length=32, unique=True, default=new_import_code, editable=False)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    file_digest = models.CharField(max_length=64)
+    payload = EncryptedTextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="import_progress_within_total",
+                condition=Q(processed_rows__lte=models.F("total_rows")),
+            ),
+            models.CheckConstraint(
+                name="import_committed_at_iff_committed",
+                condition=(Q(status="committed") & Q(committed_at__isnull=False))
+                | (~Q(status="committed") & Q(committed_at__isnull=True)),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "created_at"]),
+            models.Index(fields=["mentor", "file_digest"]),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.code} ({self.status})"
+
+    @property
+    def is_checking(self) -> bool:
+        return self.status in {self.Status.UPLOADED, self.Status.PARSING}

@@ -148,9 +148,11 @@ def session_log(
     duration_minutes: int,
     competencies=(),
     clauses=(),
+    notify: bool = True,
     **fields,
 ) -> SupervisionSession:
-    """Log a held session and send it to its supervisor for sign-off."""
+    """Log a held session and send it to its supervisor for sign-off (by `sign_off_request`,
+    or, with notify=False, by the caller's `sign_off_request_many` for a batch)."""
     _check_session_facts(mentor=mentor, relationship=relationship, starts_at=starts_at)
     session = SupervisionSession(
         mentor=mentor,
@@ -167,7 +169,8 @@ def session_log(
         raise _duplicate_error() from exc
     session.competencies.set(competencies)
     session.clauses.set(clauses)
-    sign_off_request(session=session)
+    if notify:
+        sign_off_request(session=session)
     return session
 
 
@@ -204,6 +207,45 @@ def session_update(
     return session
 
 
+def _new_sign_off_link(session: SupervisionSession) -> str:
+    session.links.filter(used_at__isnull=True).update(used_at=timezone.now())  # older links die
+    token = secrets.token_urlsafe(32)
+    SignOffLink.objects.create(
+        session=session,
+        token_hash=token_digest(token),
+        expires_at=timezone.now() + datetime.timedelta(days=SIGN_OFF_LINK_DAYS),
+    )
+    return token
+
+
+def sign_off_request_many(*, sessions: list[SupervisionSession]) -> None:
+    """One email per supervisor for a batch (an import): a digest, not one email per session."""
+    by_relationship: dict[int, list[SupervisionSession]] = {}
+    for session in sessions:
+        by_relationship.setdefault(session.relationship_id, []).append(session)
+    for group in by_relationship.values():
+        relationship, mentor = group[0].relationship, group[0].mentor
+        context = {"mentor": mentor, "relationship": relationship, "count": len(group)}
+        if relationship.is_external:
+            context["items"] = [
+                (
+                    s,
+                    _absolute(reverse("practice:external_sign_off", args=[_new_sign_off_link(s)])),
+                )
+                for s in group
+            ]
+            context["days"] = SIGN_OFF_LINK_DAYS
+            _email("sign_off_digest", to=relationship.external_email, context=context)
+        else:
+            context["url"] = _absolute(reverse("practice:sign_off_queue"))
+            _email(
+                "sign_off_digest",
+                to=relationship.supervisor.email,
+                context=context,
+                recipient=relationship.supervisor,
+            )
+
+
 def sign_off_request(*, session: SupervisionSession) -> str | None:
     """Tell the supervisor. External supervisors get a single-use link; returns its token."""
     relationship = session.relationship
@@ -217,13 +259,7 @@ def sign_off_request(*, session: SupervisionSession) -> str | None:
             recipient=relationship.supervisor,
         )
         return None
-    session.links.filter(used_at__isnull=True).update(used_at=timezone.now())  # older links die
-    token = secrets.token_urlsafe(32)
-    SignOffLink.objects.create(
-        session=session,
-        token_hash=token_digest(token),
-        expires_at=timezone.now() + datetime.timedelta(days=SIGN_OFF_LINK_DAYS),
-    )
+    token = _new_sign_off_link(session)
     context["url"] = _absolute(reverse("practice:external_sign_off", args=[token]))
     context["days"] = SIGN_OFF_LINK_DAYS
     _email("sign_off_request", to=relationship.external_email, context=context)

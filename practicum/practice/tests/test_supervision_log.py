@@ -417,3 +417,23 @@ def test_the_dashboard_query_count_does_not_grow(
     assert response.context["progress"].sessions_confirmed > 0
     with django_assert_max_num_queries(12):
         client.get(reverse("practice:session_list"))
+
+
+def test_a_batch_sends_one_digest_with_a_link_per_session(client, mentor, run_tasks):
+    relationship = declare(mentor)
+    sessions = [log(mentor, relationship, days_ago=d, notify=False) for d in (3, 4)]
+    services.sign_off_request_many(sessions=sessions)
+    run_tasks()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["edith@example.org"]
+    paths = re.findall(r"(/mentor/confirm-session/[\w-]+/)", mail.outbox[0].body)
+    assert len(paths) == 2
+    client.post(paths[0], {"decision": "confirm"})
+    assert SupervisionSession.objects.filter(status="confirmed").count() == 1
+
+
+def test_the_chart_numbers_are_not_localised(client, mentor):
+    mentor.preferred_language = "es"
+    mentor.save()
+    client.force_login(mentor)
+    html = client.get(reverse("practice:mentor_dashboard")).content.decode()
+    assert 'y="120.0"' in html and 'y="120,0"' not in html

@@ -1,0 +1,787 @@
+"""CSV import of past supervision sessions and mentoring engagements.
+
+    batch_create   the upload: checks the file as a whole, keeps its text encrypted, queues a check
+    batch_parse    the background task's work: every row checked, progress recorded
+    preview_rows   what the preview page lists
+    batch_commit   every new row saved in one transaction, through the usual rules, or none
+
+Nothing is saved unless every row is valid. Each row has an import key (a keyed hash of the
+mentor, the kind and the row's normalised values) stored on the record it creates: a row whose
+key is already in the mentor's records is skipped, so importing a file twice creates nothing twice.
+
+Error messages never quote a cell: they are stored in clear (`ImportBatch.errors`), and a cell
+may hold a mentee's name or a reflection. Nothing here logs a cell either.
+"""
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+import logging
+import re
+import traceback
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from practicum.accounts.models import User
+from practicum.practice import services
+from practicum.practice.models import (
+    MAX_SESSION_MINUTES,
+    ImportBatch,
+    MentoringEngagement,
+    SessionFormat,
+    SupervisionRelationship,
+    SupervisionSession,
+)
+from practicum.practice.records_forms import MAX_HOURS
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_ERRORS = 500  # past this, the file needs a look as a whole, not a longer list
+MIN_SESSION_MINUTES = 5  # as the session form
+MAX_TEXT_LENGTH = 10_000
+PROGRESS_EVERY = 100
+KEY_SALT = "practicum.practice.importer.import_key"
+
+Kind = ImportBatch.Kind
+Status = ImportBatch.Status
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool
+    help: str
+
+
+SESSION_COLUMNS = (
+    Column("date", True, gettext_lazy("The day it was held: YYYY-MM-DD, such as 2025-03-14.")),
+    Column("start_time", True, gettext_lazy("HH:MM, 24-hour clock, in your own time zone.")),
+    Column("duration_minutes", True, gettext_lazy("Whole minutes, from 5 to 480.")),
+    Column("format", True, gettext_lazy("one_to_one, group or thematic_lab.")),
+    Column(
+        "supervisor",
+        True,
+        gettext_lazy(
+            "The name of one of your declared supervisors, as your Supervisors page shows it."
+        ),
+    ),
+    Column("focus", True, gettext_lazy("What the session was about, up to 200 characters.")),
+    Column("key_learnings", False, gettext_lazy("Kept encrypted.")),
+    Column("actions", False, gettext_lazy("Kept encrypted.")),
+)
+ENGAGEMENT_COLUMNS = (
+    Column("mentee_name", True, gettext_lazy("Up to 150 characters. Kept encrypted.")),
+    Column("mentee_email", False, gettext_lazy("Kept encrypted.")),
+    Column("organisation", False, gettext_lazy("Up to 200 characters.")),
+    Column("kind", True, gettext_lazy("internal or external.")),
+    Column("start_date", True, gettext_lazy("YYYY-MM-DD, such as 2024-09-01.")),
+    Column("end_date", False, gettext_lazy("YYYY-MM-DD. Needed once the engagement has finished.")),
+    Column("status", True, gettext_lazy("active, completed or ended_early.")),
+    Column("hours", False, gettext_lazy("More than 0 and up to 2,000, such as 12.5.")),
+    Column("confidentiality_agreement", True, gettext_lazy("yes or no.")),
+)
+COLUMNS = {Kind.SESSIONS: SESSION_COLUMNS, Kind.ENGAGEMENTS: ENGAGEMENT_COLUMNS}
+EXAMPLES = {
+    Kind.SESSIONS: "2025-03-14,10:00,90,one_to_one,Sam Supervisor,Contracting,"
+    '"Re-contract early, in writing.",Read chapter 3',
+    Kind.ENGAGEMENTS: "Alex Example,alex@example.org,Example Ltd,external,2024-09-01,"
+    "2025-02-28,completed,12.5,yes",
+}
+
+
+def header_line(kind: str) -> str:
+    return ",".join(column.name for column in COLUMNS[kind])
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as a spreadsheet numbers it: the header is row 1
+    values: dict[str, str]  # every column of the kind; "" when empty or absent
+    overflow: bool = False  # a value beyond the header's last column
+
+
+SAVE_AS_CSV = gettext_lazy(
+    "In your spreadsheet, choose “Save as” (or “Download”), then “CSV UTF-8”, and upload that file."
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes) -> str:
+    """The file's text, or ValidationError when it is too large, empty or not UTF-8 text."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_BYTES)}
+        )
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ValidationError(
+            _("This is a spreadsheet workbook, not a CSV file. %(how)s") % {"how": SAVE_AS_CSV}
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValidationError(
+            _("The file is UTF-16 text; the import reads UTF-8. %(how)s") % {"how": SAVE_AS_CSV}
+        )
+    if b"\x00" in data:
+        raise ValidationError(
+            _("This is not a CSV file: it holds binary data. %(how)s") % {"how": SAVE_AS_CSV}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file is not UTF-8 text. %(how)s") % {"how": SAVE_AS_CSV}
+        ) from None
+    if CONTROL_CHARACTERS.search(text):
+        raise ValidationError(
+            _("This is not a CSV file: it holds binary data. %(how)s") % {"how": SAVE_AS_CSV}
+        )
+    if not text.strip():
+        raise ValidationError(_("The file is empty."))
+    return text
+
+
+def parse(*, kind: str, text: str) -> list[Row]:
+    """The data rows of a CSV text (comma- or semicolon-separated), or ValidationError when the
+    file as a whole is refused: header, quoting, no rows, too many rows."""
+    columns = COLUMNS[kind]
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
+    try:
+        names = _header(kind, next(reader, []))
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # spreadsheets leave blank lines at the end
+            if len(rows) == MAX_ROWS:
+                raise ValidationError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": f"{MAX_ROWS:,}"}
+                )
+            given = dict(zip(names, cells, strict=False))
+            values = {column.name: given.get(column.name, "").strip() for column in columns}
+            overflow = any(cell.strip() for cell in cells[len(names) :])
+            rows.append(Row(number=number, values=values, overflow=overflow))
+    except csv.Error:
+        # The csv module's message may quote the line: say where, not what.
+        raise ValidationError(
+            _("The file cannot be read as CSV near line %(line)s: check the quotes there. %(how)s")
+            % {"line": reader.line_num, "how": SAVE_AS_CSV}
+        ) from None
+    if not rows:
+        raise ValidationError(_("The file has a header but no rows to import."))
+    return rows
+
+
+def _header(kind: str, cells: list[str]) -> list[str]:
+    names = [cell.strip().lower().replace(" ", "_") for cell in cells]
+    while names and not names[-1]:
+        names.pop()  # a trailing separator
+    expected = [column.name for column in COLUMNS[kind]]
+    listing = _("The columns are: %(columns)s.") % {"columns": ", ".join(expected)}
+    if not names:
+        raise ValidationError(_("The file is empty."))
+    known = [name for name in names if name in expected]
+    if not known:
+        other = Kind.ENGAGEMENTS if kind == Kind.SESSIONS else Kind.SESSIONS
+        if {c.name for c in COLUMNS[other] if c.required} <= set(names):
+            raise ValidationError(
+                _("These are the columns for %(other)s: choose that kind of file, or check it.")
+                % {"other": Kind(other).label.lower()}
+            )
+        raise ValidationError(
+            _("The first row must be the header, naming the columns. %(listing)s")
+            % {"listing": listing}
+        )
+    unknown = [str(position) for position, name in enumerate(names, start=1) if name not in known]
+    if unknown:
+        raise ValidationError(
+            _(
+                "The header has columns this import does not know (column %(positions)s). "
+                "%(listing)s"
+            )
+            % {"positions": ", ".join(unknown), "listing": listing}
+        )
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValidationError(
+            _("The header names these columns more than once: %(columns)s.")
+            % {"columns": ", ".join(twice)}
+        )
+    missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in names]
+    if missing:
+        raise ValidationError(
+            _("The header lacks these columns: %(columns)s. %(listing)s")
+            % {"columns": ", ".join(missing), "listing": listing}
+        )
+    return names
+
+
+# --- Import keys -------------------------------------------------------------------------------
+
+
+def _normalised(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def import_keys(*, mentor_id: int, kind: str, row: Row) -> list[str]:
+    """The row's import key under the current secret key, then under each fallback key.
+
+    Keyed (HMAC-SHA256), not a bare hash: the other columns of an engagement are stored in clear,
+    so a bare hash would let a copy of the database test guesses of a mentee's name.
+    """
+    message = json.dumps(
+        [mentor_id, str(kind), sorted((name, _normalised(v)) for name, v in row.values.items())],
+        ensure_ascii=False,
+    )
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        salted_hmac(KEY_SALT, message, secret=secret, algorithm="sha256").hexdigest()
+        for secret in secrets
+    ]
+
+
+def _existing_keys(*, mentor: User, kind: str) -> set[str]:
+    model = SupervisionSession if kind == Kind.SESSIONS else MentoringEngagement
+    return set(
+        model.objects.filter(mentor=mentor)
+        .exclude(import_key="")
+        .values_list("import_key", flat=True)
+    )
+
+
+# --- Checking rows ---------------------------------------------------------------------------
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+INTEGER = re.compile(r"[+-]?\d{1,9}")
+DECIMAL = re.compile(r"[+-]?\d{1,9}(?:\.\d{1,2})?")
+
+
+def _error(row: int | None, column: str, message) -> dict:
+    return {"row": row, "column": column, "message": str(message)}
+
+
+class _Cells:
+    """One row's cells read into values; each problem is noted against its column."""
+
+    def __init__(self, row: Row):
+        self.row = row
+        self.errors: list[dict] = []
+        if row.overflow:
+            self.fail("", _("This row has more values than the header has columns."))
+
+    def fail(self, column: str, message) -> None:
+        self.errors.append(_error(self.row.number, column, message))
+
+    def text(self, column: str, *, max_length: int, required=False, one_line=False) -> str:
+        value = self.row.values[column]
+        if one_line:
+            value = " ".join(value.split())
+        if required and not value:
+            self.fail(column, _("This column is required and is empty."))
+        elif len(value) > max_length:
+            self.fail(
+                column,
+                _("This is %(length)s characters long; the limit is %(max)s.")
+                % {"length": f"{len(value):,}", "max": f"{max_length:,}"},
+            )
+        return value
+
+    def date(self, column: str, *, required: bool) -> datetime.date | None:
+        value = self.row.values[column]
+        if not value:
+            if required:
+                self.fail(column, _("This column is required and is empty."))
+            return None
+        if DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.fail(column, _("Give a real date as YYYY-MM-DD, such as 2025-03-14."))
+        return None
+
+    def time(self, column: str) -> datetime.time | None:
+        value = self.row.values[column]
+        match = TIME.fullmatch(value)
+        if match:
+            hour, minute, second = (int(part or 0) for part in match.groups())
+            if hour < 24 and minute < 60 and second < 60:
+                return datetime.time(hour, minute, second)
+        if not value:
+            self.fail(column, _("This column is required and is empty."))
+        else:
+            self.fail(column, _("Give the time as HH:MM on a 24-hour clock, such as 14:30."))
+        return None
+
+    def integer(self, column: str, *, low: int, high: int, message) -> int | None:
+        value = self.row.values[column]
+        if INTEGER.fullmatch(value) and low <= int(value) <= high:
+            return int(value)
+        self.fail(column, message)
+        return None
+
+    def choice(self, column: str, choices: Iterable[str]) -> str | None:
+        choices = list(choices)
+        value = self.row.values[column].casefold()
+        if value in choices:
+            return value
+        self.fail(column, _("Use one of: %(choices)s.") % {"choices": ", ".join(choices)})
+        return None
+
+
+def _relationship_range(relationship: SupervisionRelationship) -> dict:
+    return {"start": relationship.started_on, "end": relationship.ended_on or _("now")}
+
+
+class _SessionRules:
+    """A session row as `services.session_log` will judge it, so the preview tells in advance."""
+
+    def __init__(self, mentor: User):
+        relationships = SupervisionRelationship.objects.filter(mentor=mentor).select_related(
+            "supervisor"
+        )
+        self.by_name: dict[str, list[SupervisionRelationship]] = {}
+        for relationship in relationships:
+            name = _normalised(relationship.supervisor_name)
+            self.by_name.setdefault(name, []).append(relationship)
+        self.names = sorted({r.supervisor_name for r in relationships}, key=str.casefold)
+        self.taken = set(
+            SupervisionSession.objects.filter(mentor=mentor).values_list(
+                "relationship_id", "starts_at"
+            )
+        )
+        self.in_file: dict[tuple, int] = {}
+        self.zone = timezone.get_current_timezone()
+        self.now = timezone.now()
+
+    def __call__(self, row: Row) -> tuple[dict | None, list[dict]]:
+        cells = _Cells(row)
+        day = cells.date("date", required=True)
+        start = cells.time("start_time")
+        minutes = cells.integer(
+            "duration_minutes",
+            low=MIN_SESSION_MINUTES,
+            high=MAX_SESSION_MINUTES,
+            message=_("Give the duration in whole minutes, from %(min)s to %(max)s.")
+            % {"min": MIN_SESSION_MINUTES, "max": MAX_SESSION_MINUTES},
+        )
+        session_format = cells.choice("format", SessionFormat.values)
+        focus = cells.text("focus", required=True, max_length=200, one_line=True)
+        key_learnings = cells.text("key_learnings", max_length=MAX_TEXT_LENGTH)
+        actions = cells.text("actions", max_length=MAX_TEXT_LENGTH)
+        relationship = self._relationship(cells, day)
+        starts_at = None
+        if day and start:
+            starts_at = datetime.datetime.combine(day, start, tzinfo=self.zone)
+            if starts_at > self.now:
+                cells.fail("date", _("A session in the future cannot be logged as held."))
+        if relationship and starts_at:
+            pair = (relationship.pk, starts_at)
+            if pair in self.taken:
+                cells.fail(
+                    "date",
+                    _(
+                        "A session with this supervisor starting at that time is "
+                        "already in your log."
+                    ),
+                )
+            elif pair in self.in_file:
+                cells.fail(
+                    "date",
+                    _("Row %(row)s has a session with this supervisor starting at the same time.")
+                    % {"row": self.in_file[pair]},
+                )
+            else:
+                self.in_file[pair] = row.number
+        if cells.errors:
+            return None, cells.errors
+        return {
+            "relationship": relationship,
+            "starts_at": starts_at,
+            "duration_minutes": minutes,
+            "format": session_format,
+            "focus": focus,
+            "key_learnings": key_learnings,
+            "actions": actions,
+        }, []
+
+    def _relationship(
+        self, cells: _Cells, day: datetime.date | None
+    ) -> SupervisionRelationship | None:
+        name = cells.text("supervisor", required=True, max_length=150, one_line=True)
+        if not name:
+            return None
+        candidates = self.by_name.get(_normalised(name))
+        if not candidates:
+            if self.names:
+                cells.fail(
+                    "supervisor",
+                    _("None of your declared supervisors has this name. Yours: %(names)s.")
+                    % {"names": ", ".join(self.names)},
+                )
+            else:
+                cells.fail(
+                    "supervisor",
+                    _("Declare your supervisors first (on the Supervisors page), then import."),
+                )
+            return None
+        if day is None:
+            return None
+        for relationship in candidates:
+            if relationship.started_on <= day and (
+                relationship.ended_on is None or day <= relationship.ended_on
+            ):
+                return relationship
+        cells.fail(
+            "supervisor",
+            _("On that date this supervisor relationship was not in place (%(start)s to %(end)s).")
+            % _relationship_range(candidates[0]),
+        )
+        return None
+
+
+class _EngagementRules:
+    """An engagement row as the engagement form and the model's constraints judge it."""
+
+    def __init__(self, mentor: User):
+        self.today = timezone.localdate()
+
+    def __call__(self, row: Row) -> tuple[dict | None, list[dict]]:
+        cells = _Cells(row)
+        mentee_name = cells.text("mentee_name", required=True, max_length=150, one_line=True)
+        mentee_email = cells.text("mentee_email", max_length=254).lower()
+        if mentee_email:
+            try:
+                validate_email(mentee_email)
+            except ValidationError:
+                cells.fail("mentee_email", _("This is not a valid email address."))
+        organisation = cells.text("organisation", max_length=200, one_line=True)
+        kind = cells.choice("kind", MentoringEngagement.Kind.values)
+        started_on = cells.date("start_date", required=True)
+        ended_on = cells.date("end_date", required=False)
+        status = cells.choice("status", MentoringEngagement.Status.values)
+        hours = self._hours(cells)
+        agreement = cells.choice("confidentiality_agreement", ["yes", "no"])
+        finished = status in {
+            MentoringEngagement.Status.COMPLETED,
+            MentoringEngagement.Status.ENDED_EARLY,
+        }
+        if started_on and ended_on and ended_on < started_on:
+            cells.fail("end_date", _("The end date cannot be before the start date."))
+        elif finished and ended_on is None and not row.values["end_date"]:
+            cells.fail("end_date", _("Give the end date of a finished engagement."))
+        elif finished and ended_on and ended_on > self.today:
+            cells.fail(
+                "end_date", _("A finished engagement cannot end in the future: check the date.")
+            )
+        if cells.errors:
+            return None, cells.errors
+        return {
+            "mentee_name": mentee_name,
+            "mentee_email": mentee_email,
+            "organisation": organisation,
+            "kind": kind,
+            "started_on": started_on,
+            "ended_on": ended_on,
+            "status": status,
+            "hours": hours,
+            "confidentiality_agreement": agreement == "yes",
+        }, []
+
+    def _hours(self, cells: _Cells) -> Decimal | None:
+        value = cells.row.values["hours"]
+        if not value:
+            return None
+        if not DECIMAL.fullmatch(value):
+            cells.fail(
+                "hours", _("Give the hours as a number such as 12.5 (a dot, two decimals at most).")
+            )
+            return None
+        hours = Decimal(value)
+        if hours <= 0:
+            cells.fail("hours", _("Hours must be more than zero."))
+        elif hours > MAX_HOURS:
+            cells.fail("hours", _("Hours must be at most %(max)s.") % {"max": f"{MAX_HOURS:,.0f}"})
+        else:
+            return hours
+        return None
+
+
+@dataclass
+class Entry:
+    row: int
+    import_key: str
+    fields: dict
+
+
+@dataclass
+class Plan:
+    """What committing would do: entries to create, rows to skip, or errors."""
+
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+
+    def add_errors(self, errors: list[dict]) -> None:
+        self.error_count += len(errors)
+        self.errors.extend(errors[: max(0, MAX_ERRORS - len(self.errors))])
+
+    def stored_errors(self) -> list[dict]:
+        if self.error_count <= len(self.errors):
+            return self.errors
+        more = _("%(count)s more problems are not listed: correct these first.") % {
+            "count": f"{self.error_count - len(self.errors):,}"
+        }
+        return [*self.errors, _error(None, "", more)]
+
+
+def _plan(
+    *, mentor: User, kind: str, rows: list[Row], progress: Callable[[int], None] | None = None
+) -> Plan:
+    plan = Plan()
+    existing = _existing_keys(mentor=mentor, kind=kind)
+    check = _SessionRules(mentor) if kind == Kind.SESSIONS else _EngagementRules(mentor)
+    seen: dict[str, int] = {}
+    for done, row in enumerate(rows, start=1):
+        keys = import_keys(mentor_id=mentor.pk, kind=kind, row=row)
+        if existing.intersection(keys):
+            plan.skipped.append(row.number)
+        elif keys[0] in seen:
+            plan.add_errors(
+                [
+                    _error(
+                        row.number, "", _("This row repeats row %(row)s.") % {"row": seen[keys[0]]}
+                    )
+                ]
+            )
+        else:
+            seen[keys[0]] = row.number
+            fields, errors = check(row)
+            if errors:
+                plan.add_errors(errors)
+            else:
+                plan.entries.append(Entry(row=row.number, import_key=keys[0], fields=fields))
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+    return plan
+
+
+@contextmanager
+def _as_mentor(mentor: User) -> Iterator[None]:
+    """Times are read in the mentor's zone, messages written in their language, whoever runs it."""
+    try:
+        zone = zoneinfo.ZoneInfo(mentor.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with timezone.override(zone), translation.override(mentor.preferred_language):
+        yield
+
+
+# --- The steps ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def batch_create(*, mentor: User, kind: str, data: bytes) -> ImportBatch:
+    """Check the file as a whole, keep its text encrypted and queue the row-by-row check.
+
+    Raises ValidationError when the file itself is refused (size, encoding, header, row count).
+    """
+    from practicum.practice.tasks import parse_import_batch  # tasks.py imports this module
+
+    if kind not in COLUMNS:
+        raise ValidationError(_("Choose what the file holds."))
+    text = decode(data)
+    rows = parse(kind=kind, text=text)
+    batch = ImportBatch.objects.create(
+        mentor=mentor,
+        kind=kind,
+        payload=text,
+        file_digest=hashlib.sha256(data).hexdigest(),
+        total_rows=len(rows),
+    )
+    # The database task backend writes the task in this transaction: no batch, no task.
+    parse_import_batch.enqueue(batch_id=batch.pk)
+    return batch
+
+
+def batch_parse(*, batch: ImportBatch) -> None:
+    """Check every row, recording progress. The batch ends READY (nothing wrong), INVALID (with
+    its errors) or FAILED (a fault, logged without the file's content). Running it again on a
+    batch already checked does nothing."""
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[Status.UPLOADED, Status.PARSING]
+    ).update(status=Status.PARSING, processed_rows=0)
+    if not claimed:
+        return
+    mentor = batch.mentor
+
+    def progress(done: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done)
+
+    with _as_mentor(mentor):
+        try:
+            rows = parse(kind=batch.kind, text=batch.payload)
+            plan = _plan(mentor=mentor, kind=batch.kind, rows=rows, progress=progress)
+        except Exception as exc:
+            # An exception's message may quote a cell: log where it failed, not what it said.
+            logger.error(
+                "import batch %s could not be checked: %s\n%s",
+                batch.pk,
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            message = _("The file could not be checked. Nothing was saved: upload it again.")
+            if isinstance(exc, ValidationError):
+                message = " ".join(exc.messages)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=Status.FAILED, errors=[_error(None, "", message)]
+            )
+            return
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.INVALID if plan.errors else Status.READY,
+        errors=plan.stored_errors(),
+        total_rows=len(rows),
+        processed_rows=len(rows),
+    )
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    number: int
+    values: dict[str, str]
+    state: str  # "new", "skipped" (already imported) or "error"
+
+    @property
+    def is_skipped(self) -> bool:
+        return self.state == "skipped"
+
+    @property
+    def has_error(self) -> bool:
+        return self.state == "error"
+
+
+def preview_rows(*, batch: ImportBatch) -> list[PreviewRow]:
+    """The rows of a checked batch as the preview lists them; none once committed (its text is
+    cleared then) or while it is being checked."""
+    if batch.status not in {Status.READY, Status.INVALID} or not batch.payload:
+        return []
+    try:
+        rows = parse(kind=batch.kind, text=batch.payload)
+    except ValidationError:
+        return []
+    existing = _existing_keys(mentor=batch.mentor, kind=batch.kind)
+    error_rows = {error["row"] for error in batch.errors}
+    preview = []
+    for row in rows:
+        if existing.intersection(import_keys(mentor_id=batch.mentor_id, kind=batch.kind, row=row)):
+            state = "skipped"
+        elif row.number in error_rows:
+            state = "error"
+        else:
+            state = "new"
+        preview.append(PreviewRow(number=row.number, values=row.values, state=state))
+    return preview
+
+
+class _Refused(Exception):
+    def __init__(self, errors: list[dict]):
+        super().__init__("rows refused")
+        self.errors = errors
+
+
+def batch_commit(*, batch: ImportBatch) -> tuple[int, int]:
+    """Save every new row of a READY batch in one transaction, or none; returns (imported,
+    skipped). Rows are checked again, as the log may have changed since the preview; sessions go
+    through `services.session_log`, and each supervisor is sent one digest for sign-off.
+
+    Raises ValidationError when the batch is not ready (or already committed), or when a row is
+    refused: then nothing is saved and the batch is INVALID with the errors.
+    """
+    mentor = batch.mentor
+    with _as_mentor(mentor):
+        try:
+            with transaction.atomic():
+                locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                _check_committable(locked)
+                rows = parse(kind=locked.kind, text=locked.payload)
+                plan = _plan(mentor=mentor, kind=locked.kind, rows=rows)
+                if not plan.errors:
+                    _save_all(mentor=mentor, kind=locked.kind, plan=plan)
+                if plan.errors:
+                    raise _Refused(plan.stored_errors())
+                locked.status = Status.COMMITTED
+                locked.committed_at = timezone.now()
+                locked.imported_rows = len(plan.entries)
+                locked.processed_rows = locked.total_rows
+                locked.errors = []
+                locked.payload = ""  # the records hold it now
+                locked.save()
+        except _Refused as refused:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=Status.INVALID, errors=refused.errors
+            )
+            batch.refresh_from_db()
+            raise ValidationError(
+                _(
+                    "Nothing was saved: some rows no longer pass the checks. "
+                    "Correct the file and upload it again."
+                )
+            ) from None
+    batch.refresh_from_db()
+    return len(plan.entries), len(plan.skipped)
+
+
+def _check_committable(batch: ImportBatch) -> None:
+    if batch.status == Status.COMMITTED:
+        raise ValidationError(_("This file has already been imported."))
+    if batch.is_checking:
+        raise ValidationError(_("The file is still being checked: wait for the preview."))
+    if batch.status != Status.READY:
+        raise ValidationError(_("Nothing will be saved until the file is corrected."))
+
+
+def _save_all(*, mentor: User, kind: str, plan: Plan) -> None:
+    """Create each entry; a refusal becomes a row error (the caller then rolls everything back).
+    Supervisors hear once per import, in a digest, not once per session."""
+    logged: list = []
+    for entry in plan.entries:
+        try:
+            if kind == Kind.SESSIONS:
+                logged.append(
+                    services.session_log(
+                        mentor=mentor, import_key=entry.import_key, notify=False, **entry.fields
+                    )
+                )
+            else:
+                engagement = MentoringEngagement(
+                    mentor=mentor, import_key=entry.import_key, **entry.fields
+                )
+                engagement.full_clean()
+                engagement.save()
+        except ValidationError as error:
+            plan.add_errors([_error(entry.row, "", message) for message in error.messages])
+    if logged and not plan.errors:
+        services.sign_off_request_many(sessions=logged)

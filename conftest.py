@@ -13,6 +13,15 @@ from practicum.frameworks import services as framework_services
 from practicum.frameworks.loader import framework_load_all
 
 PASSWORD = "a-long-test-password"
+ACCESS_PERSONAS = ("anonymous", "mentor", "supervisor", "staff")
+
+
+def access_row(anonymous, mentor, supervisor, staff, kwargs=None) -> dict:
+    """A row of the authorisation matrix: the GET status each persona gets, and URL kwargs."""
+    codes = dict(zip(ACCESS_PERSONAS, (anonymous, mentor, supervisor, staff), strict=True))
+    return {"codes": codes, "kwargs": kwargs or {}}
+
+
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 

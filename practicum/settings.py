@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "practicum.frameworks",
     "practicum.practice",
     "practicum.supervision",
+    "practicum.reflection",
     "practicum.credentials",
     "practicum.ethics",
     "practicum.demo",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("practicum.frameworks.urls")),
     path("mentor/", include("practicum.practice.urls")),
     path("supervision/", include("practicum.supervision.urls")),
+    path("reflection/", include("practicum.reflection.urls")),
     path("credentials/", include("practicum.credentials.urls")),
     path("ethics/", include("practicum.ethics.urls")),
 ]

@@ -92,7 +92,7 @@ def _session_rows(mentor: User, start, end) -> tuple[list[str], Iterator[list]]:
     zone = mentor_zone(mentor)
     since, until = period_bounds(start, end, zone)
     sessions = SupervisionSession.objects.filter(mentor=mentor).select_related(
-        "relationship__supervisor"
+        "relationship__supervisor", "facilitator"
     )
     if since:
         sessions = sessions.filter(starts_at__gte=since)
@@ -121,7 +121,7 @@ def _session_rows(mentor: User, start, end) -> tuple[list[str], Iterator[list]]:
             s.duration_minutes,
             s.hours,
             s.get_format_display(),
-            s.relationship.supervisor_name,
+            s.supervisor_name,
             s.focus,
             s.get_status_display(),
             s.signed_off_by_name,
@@ -359,7 +359,7 @@ def supervision_log_pdf(
     sessions = list(
         SupervisionSession.objects.filter(mentor=mentor)
         .held_between(since, until)
-        .select_related("relationship__supervisor")
+        .select_related("relationship__supervisor", "facilitator")
         .order_by("starts_at", "pk")
     )
 
@@ -417,7 +417,7 @@ def supervision_log_pdf(
             [
                 p(_local(session.starts_at, zone, "%Y-%m-%d"), cell),
                 p(_local(session.starts_at, zone, "%H:%M"), cell),
-                p(session.relationship.supervisor_name, cell),
+                p(session.supervisor_name, cell),
                 p(session.get_format_display(), cell),
                 p(session.duration_minutes, cell),
                 p(session.hours, cell),

@@ -132,8 +132,22 @@ class SupervisionSession(models.Model):
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervision_sessions"
     )
+    # A session the mentor logs belongs to a declared supervisor (relationship). A group session
+    # or lab the mentor attended is created by the platform from attendance (source), already
+    # signed off by its facilitator.
     relationship = models.ForeignKey(
-        SupervisionRelationship, on_delete=models.PROTECT, related_name="sessions"
+        SupervisionRelationship,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facilitator_name = models.CharField(max_length=150, blank=True)
+    source = models.CharField(
+        max_length=64, blank=True, help_text="set when created by the platform, e.g. lab:12"
     )
     starts_at = models.DateTimeField(_("start"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
@@ -170,6 +184,15 @@ class SupervisionSession(models.Model):
             models.UniqueConstraint(
                 fields=["relationship", "starts_at"], name="one_session_per_supervisor_start"
             ),
+            models.UniqueConstraint(
+                fields=["mentor", "source"],
+                condition=~Q(source=""),
+                name="one_session_per_mentor_source",
+            ),
+            models.CheckConstraint(
+                name="session_has_a_supervisor_or_a_source",
+                condition=Q(relationship__isnull=False) | ~Q(source=""),
+            ),
             models.CheckConstraint(
                 name="session_duration_bounded",
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=MAX_SESSION_MINUTES),
@@ -188,6 +211,16 @@ class SupervisionSession(models.Model):
     @property
     def hours(self) -> Decimal:
         return (Decimal(self.duration_minutes) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def supervisor_name(self) -> str:
+        if self.relationship_id is not None:
+            return self.relationship.supervisor_name
+        return self.facilitator.get_full_name() if self.facilitator_id else self.facilitator_name
+
+    @property
+    def is_from_attendance(self) -> bool:
+        return bool(self.source)
 
     @property
     def is_locked(self) -> bool:

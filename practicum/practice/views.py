@@ -28,7 +28,7 @@ def _get_relationship_for_mentor(request, pk: int) -> SupervisionRelationship:
 
 def _get_session_for_mentor(request, pk: int) -> SupervisionSession:
     return get_object_or_404(
-        SupervisionSession.objects.select_related("relationship__supervisor"),
+        SupervisionSession.objects.select_related("relationship__supervisor", "facilitator"),
         pk=pk,
         mentor=request.user,
     )
@@ -122,21 +122,8 @@ def _end(request, relationship, next_url: str):
 
 @member_required(Role.MENTOR)
 def session_list(request):
-    sessions = (
-        SupervisionSession.objects.filter(mentor=request.user)
-        .select_related("relationship__supervisor")
-        .only(
-            "starts_at",
-            "duration_minutes",
-            "format",
-            "focus",
-            "status",
-            "relationship",
-            "relationship__supervisor__full_name",
-            "relationship__supervisor__email",
-            "relationship__external_name",
-            "relationship__supervisor_id",
-        )
+    sessions = SupervisionSession.objects.filter(mentor=request.user).select_related(
+        "relationship__supervisor", "facilitator"
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "practice/session_list.html", {"page": page})
@@ -199,7 +186,12 @@ def session_create(request):
 
 @member_required(Role.MENTOR)
 def session_edit(request, pk: int):
-    return _session_form_view(request, session=_get_session_for_mentor(request, pk))
+    session = _get_session_for_mentor(request, pk)
+    if session.is_from_attendance:
+        # Its facts come from the facilitator's attendance record, not from the mentor.
+        messages.info(request, _("This session was recorded from attendance; its facts are fixed."))
+        return redirect("practice:session_detail", pk=session.pk)
+    return _session_form_view(request, session=session)
 
 
 @member_required(Role.MENTOR)

@@ -1,11 +1,13 @@
 """One user per role for trying Practicum locally. Refuses to run in production (DEBUG off)."""
 
 import datetime
+import importlib
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -66,6 +68,15 @@ class Command(BaseCommand):
             for email, name, zone, roles in PEOPLE:
                 rows.append(self._person(email, name, zone, roles))
             self._practice()
+            people = {email.split("@")[0]: User.objects.get(email=email) for email, *_ in PEOPLE}
+            for config in apps.get_app_configs():
+                # Each app may add its own demo records: practicum/<app>/demo.py, load(people).
+                if config.name.startswith("practicum.") and config.label != "demo":
+                    try:
+                        module = importlib.import_module(f"{config.name}.demo")
+                    except ModuleNotFoundError:
+                        continue
+                    module.load(people)
         if not quiet:
             self._print(rows)
 

@@ -1,0 +1,42 @@
+"""GET status per persona for this app's views (merged by the authorisation-matrix test)."""
+
+from conftest import access_row
+
+ROWS = {
+    "practice:mentor_dashboard": access_row(302, 200, 200, 403),
+    "practice:relationship_list": access_row(302, 200, 200, 403),
+    "practice:relationship_create": access_row(302, 200, 200, 403),
+    "practice:relationship_end": access_row(302, 405, 405, 403, {"pk": 999999}),
+    "practice:session_list": access_row(302, 200, 200, 403),
+    "practice:session_create": access_row(302, 302, 302, 403),  # first, declare a supervisor
+    "practice:session_detail": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:session_edit": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:sign_off_queue": access_row(302, 403, 200, 403),
+    "practice:sign_off_session": access_row(302, 403, 404, 403, {"pk": 999999}),
+    "practice:supervisee_end": access_row(302, 403, 405, 403, {"pk": 999999}),
+    "practice:external_sign_off": access_row(404, 404, 404, 404, {"token": "nope"}),
+    "practice:engagement_list": access_row(302, 200, 200, 403),
+    "practice:engagement_create": access_row(302, 200, 200, 403),
+    "practice:engagement_detail": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:engagement_edit": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:reference_create": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:reference_without_letter": access_row(302, 405, 405, 403, {"pk": 999999}),
+    "practice:reference_resend": access_row(302, 405, 405, 403, {"pk": 999999}),
+    "practice:referee_response": access_row(404, 404, 404, 404, {"token": "nope"}),
+    "practice:training_list": access_row(302, 200, 200, 403),
+    "practice:training_create": access_row(302, 200, 200, 403),
+    "practice:training_evidence": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:cpd_list": access_row(302, 200, 200, 403),
+    "practice:cpd_create": access_row(302, 200, 200, 403),
+    "practice:cpd_evidence": access_row(302, 404, 404, 403, {"pk": 999999}),
+    "practice:import_upload": access_row(302, 200, 200, 403),
+    "practice:import_preview": access_row(302, 404, 404, 403, {"code": "nope"}),
+    "practice:import_progress": access_row(302, 404, 404, 403, {"code": "nope"}),
+    "practice:import_confirm": access_row(302, 405, 405, 403, {"code": "nope"}),
+    "practice:export_index": access_row(302, 200, 200, 403),
+    "practice:export_csv": access_row(302, 200, 200, 403, {"log": "sessions"}),
+    "practice:export_sessions_pdf": access_row(302, 200, 200, 403),
+    "practice:export_json": access_row(302, 200, 200, 403),
+    "practice:record_delete": access_row(302, 405, 405, 403, {"kind": "session", "pk": 999999}),
+    "practice:erase_account": access_row(302, 200, 200, 403),
+}

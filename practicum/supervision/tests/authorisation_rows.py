@@ -1,0 +1,7 @@
+"""GET status per persona for this app's views (merged by the authorisation-matrix test)."""
+
+from conftest import access_row
+
+ROWS = {
+    "supervision:supervisor_dashboard": access_row(302, 403, 200, 403),
+}

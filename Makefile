@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 
-.PHONY: run install setup worker web test lint checks test-sqlite test-postgres test-browser messages lock clean
+.PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser messages lock clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Practicum needs Python 3.11")'
@@ -25,9 +25,10 @@ setup: install
 
 # Web server and background worker together; Ctrl-C stops both.
 run: setup
-	@echo "Practicum: http://127.0.0.1:$(PORT)/  (worker running alongside; Ctrl-C stops both)"
+	@echo "Practicum: http://127.0.0.1:$(PORT)/  (worker and periodic jobs alongside; Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM; \
 	DEBUG=1 $(MANAGE) db_worker --interval 1 & \
+	DEBUG=1 $(MANAGE) run_periodic --every 60 & \
 	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
 	kill 0
 
@@ -37,6 +38,8 @@ web: install
 	$(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
 worker: install
 	$(MANAGE) db_worker
+periodic: install
+	$(MANAGE) run_periodic
 
 lint: install
 	$(BIN)/ruff check .

@@ -209,6 +209,13 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Idempotent jobs run by `manage.py run_periodic` (reminders, expiry); missing ones are skipped.
+PERIODIC_COMMANDS = [
+    "send_session_reminders",
+    "send_selfcare_reminders",
+    "expire_credentials",
+    "send_renewal_reminders",
+]
 
 # --- Confidential fields: Fernet keys, newest first (see practicum/lib/crypto.py) ------------
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])

@@ -544,6 +544,8 @@ def _session(s: SupervisionSession) -> dict:
     return {
         "id": s.pk,
         "relationship_id": s.relationship_id,
+        "supervisor": s.supervisor_name,
+        "source": s.source,
         "starts_at": s.starts_at,
         "duration_minutes": s.duration_minutes,
         "hours": s.hours,
@@ -647,6 +649,7 @@ def all_data(mentor: User) -> dict:
     sessions = (
         SupervisionSession.objects.filter(mentor=mentor)
         .order_by("starts_at", "pk")
+        .select_related("relationship__supervisor", "facilitator")
         .prefetch_related(
             Prefetch("competencies", Competency.objects.select_related("framework")),
             Prefetch("clauses", EthicsClause.objects.select_related("framework")),

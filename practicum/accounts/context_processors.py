@@ -15,6 +15,7 @@ NAVIGATION = [
     (Role.MENTOR, "reflection:toolkit", _("Reflective toolkit")),
     (Role.MENTOR, "credentials:index", _("Credentials")),
     (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervision")),
+    (Role.SUPERVISOR, "reflection:shared_list", _("Shared reflections")),
     (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing")),
     (Role.CREDENTIALING_STAFF, "credentials:queue", _("Review queue")),
     (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),

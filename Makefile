@@ -21,7 +21,9 @@ setup: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_frameworks
+	DEBUG=1 $(MANAGE) load_supervision_rules
 	DEBUG=1 $(MANAGE) load_reflection_tools
+	DEBUG=1 $(MANAGE) load_credential_rules
 	DEBUG=1 $(MANAGE) load_demo
 
 # Web server and background worker together; Ctrl-C stops both.

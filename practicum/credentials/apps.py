@@ -4,3 +4,26 @@ from django.apps import AppConfig
 class CredentialsConfig(AppConfig):
     name = "practicum.credentials"
     label = "credentials"
+
+    def ready(self) -> None:
+        # practice may not import credentials: it asks, through this hook, whether a record it
+        # is about to delete is cited by an application (practicum/practice/erasure.py).
+        from practicum.credentials.citations import record_cited_by_application
+        from practicum.practice.erasure import CITATION_CHECKS
+
+        if record_cited_by_application not in CITATION_CHECKS:
+            CITATION_CHECKS.append(record_cited_by_application)
+
+        # supervision may not import credentials either: labs for credentialed mentors ask here.
+        from practicum.supervision.services import CREDENTIAL_CHECKS
+
+        if holds_valid_credential not in CREDENTIAL_CHECKS:
+            CREDENTIAL_CHECKS.append(holds_valid_credential)
+
+
+def holds_valid_credential(user) -> bool:
+    from django.utils import timezone
+
+    from practicum.credentials.models import Credential
+
+    return Credential.objects.valid_on(timezone.localdate()).filter(holder=user).exists()

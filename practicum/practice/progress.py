@@ -185,7 +185,7 @@ def _next_steps(p: MentorProgress) -> list[str]:
     if p.training_hours < TRAINING_HOURS_NEEDED:
         steps.append(
             _("%(n)s more hours of mentoring training.")
-            % {"n": (TRAINING_HOURS_NEEDED - p.training_hours).normalize()}
+            % {"n": format((TRAINING_HOURS_NEEDED - p.training_hours).normalize(), "f")}
         )
     return steps
 

@@ -437,3 +437,9 @@ def test_the_chart_numbers_are_not_localised(client, mentor):
     client.force_login(mentor)
     html = client.get(reverse("practice:mentor_dashboard")).content.decode()
     assert 'y="120.0"' in html and 'y="120,0"' not in html
+
+
+def test_next_steps_write_whole_hours_plainly(client, mentor):
+    client.force_login(mentor)
+    steps = client.get(reverse("practice:mentor_dashboard")).context["progress"].next_steps
+    assert "50 more hours of mentoring training." in steps

@@ -1,0 +1,346 @@
+"""Open Badges 3.0: each credential as a Verifiable Credential secured as a VC-JWT (EdDSA).
+
+Signing keys are Ed25519, created on first use and rotated by `manage.py rotate_badge_key`.
+The newest unretired key signs; every key, retired or not, stays in the published JWKS so a
+badge signed before a rotation still verifies. Private keys are stored encrypted.
+
+`badge_verify` checks a file as any verifier would (a key of ours by its `kid`, the signature,
+the validity dates) and then the credential's live status here (revoked, suspended, expired).
+"""
+
+import base64
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from practicum.credentials.models import (
+    BadgeSigningKey,
+    Credential,
+    RuleSet,
+    Sequence,
+    body_today,
+)
+from practicum.credentials.services import absolute
+
+ALGORITHM = "EdDSA"
+ISSUER_NAME = "International Mentoring Center"
+CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+    "type": "1EdTechJsonSchemaValidator2019",
+}
+MAX_TOKEN_BYTES = 64 * 1024
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# --- Keys ----------------------------------------------------------------------------------
+
+
+def key_create() -> BadgeSigningKey:
+    private = Ed25519PrivateKey.generate()
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    public = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return BadgeSigningKey.objects.create(
+        kid=f"imc-{timezone.now():%Y%m%d}-{secrets.token_hex(4)}",
+        private_key=pem,
+        public_key=_b64url(public),
+    )
+
+
+def _lock_keys() -> None:
+    """Serialise key creation and rotation: two first uses at once create one key."""
+    Sequence.objects.get_or_create(name="badge-signing-key")
+    Sequence.objects.select_for_update().get(name="badge-signing-key")
+
+
+@transaction.atomic
+def signing_key() -> BadgeSigningKey:
+    """The key that signs now; created on first use."""
+    key = BadgeSigningKey.objects.filter(retired_at__isnull=True).first()
+    if key is not None:
+        return key
+    _lock_keys()
+    return BadgeSigningKey.objects.filter(retired_at__isnull=True).first() or key_create()
+
+
+@transaction.atomic
+def key_rotate() -> BadgeSigningKey:
+    """Retire the signing key (it stays published for verification) and start a new one."""
+    _lock_keys()
+    BadgeSigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
+    return key_create()
+
+
+def public_key(key: BadgeSigningKey) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(_b64url_decode(key.public_key))
+
+
+def jwks() -> dict:
+    return {
+        "keys": [
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": key.public_key,
+                "kid": key.kid,
+                "use": "sig",
+                "alg": ALGORITHM,
+            }
+            for key in BadgeSigningKey.objects.order_by("-created_at", "-pk")
+        ]
+    }
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+
+def issuer_id() -> str:
+    return absolute(reverse("credentials:issuer"))
+
+
+def issuer_profile() -> dict:
+    return {
+        "@context": CONTEXTS,
+        "id": issuer_id(),
+        "type": ["Profile"],
+        "name": ISSUER_NAME,
+        "url": absolute("/"),
+        "description": _("The professional body that issues mentoring credentials."),
+    }
+
+
+def achievement(rule_set: RuleSet) -> dict:
+    rules = rule_set.rules
+    return {
+        "id": absolute(reverse("credentials:achievement", args=[rules.code])),
+        "type": ["Achievement"],
+        "achievementType": "Certification",
+        "name": rules.title,
+        "description": rules.description,
+        "criteria": {
+            "id": absolute(reverse("credentials:type_detail", args=[rules.code])),
+            "narrative": rules.description,
+        },
+        "humanCode": rules.code,
+        "creator": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME},
+    }
+
+
+def _at_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def credential_document(credential: Credential) -> dict:
+    """The OpenBadgeCredential (JSON-LD), as carried in the VC-JWT's `vc` claim."""
+    holder = credential.holder
+    salt = _b64url(credential.vc_id.bytes)[:16]
+    identity = hashlib.sha256((holder.email.lower() + salt).encode()).hexdigest()
+    verify_url = absolute(reverse("credentials:verify_code", args=[credential.verification_code]))
+    return {
+        "@context": CONTEXTS,
+        "id": f"urn:uuid:{credential.vc_id}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": credential.rule_set.rules.title,
+        "issuer": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME},
+        "validFrom": _iso(_at_midnight(credential.valid_from)),
+        "validUntil": _iso(_at_midnight(credential.expires_on)),
+        "credentialSubject": {
+            "id": verify_url + "#holder",
+            "type": ["AchievementSubject"],
+            "name": holder.get_full_name(),
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": f"sha256${identity}",
+                    "salt": salt,
+                }
+            ],
+            "achievement": achievement(credential.rule_set),
+        },
+        "credentialStatus": {
+            "id": absolute(reverse("credentials:revocation_list")),
+            "type": "1EdTechRevocationList",
+        },
+        "credentialSchema": [SCHEMA],
+        "evidence": [
+            {
+                "id": verify_url,
+                "type": ["Evidence"],
+                "name": _("Public verification page of credential %(number)s")
+                % {"number": credential.number},
+            }
+        ],
+    }
+
+
+def credential_jwt(credential: Credential) -> str:
+    """The credential as a compact VC-JWT signed with the current key."""
+    key = signing_key()
+    document = credential_document(credential)
+    private = serialization.load_pem_private_key(key.private_key.encode("ascii"), password=None)
+    claims = {
+        "iss": document["issuer"]["id"],
+        "jti": document["id"],
+        "sub": document["credentialSubject"]["id"],
+        "nbf": int(_at_midnight(credential.valid_from).timestamp()),
+        "exp": int(_at_midnight(credential.expires_on).timestamp()),
+        "iat": int(timezone.now().timestamp()),
+        "vc": document,
+    }
+    return jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+
+
+def revocation_list() -> dict:
+    return {
+        "@context": CONTEXTS,
+        "id": absolute(reverse("credentials:revocation_list")),
+        "issuer": issuer_id(),
+        "revokedCredentials": [
+            {"id": f"urn:uuid:{vc_id}", "revocationReason": reason}
+            for vc_id, reason in Credential.objects.filter(
+                status=Credential.Status.REVOKED
+            ).values_list("vc_id", "status_reason")
+        ],
+    }
+
+
+# --- Verification --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BadgeCheck:
+    ok: bool
+    message: str
+    credential: Credential | None = None
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def badge_verify(token: str, *, today: datetime.date | None = None) -> BadgeCheck:
+    """Check an uploaded VC-JWT: a key of ours (by kid), an intact signature, its validity
+    dates, then the credential's status here. The message says plainly what failed."""
+    today = today or body_today()
+    token = "".join(token.split())
+    if not token or len(token) > MAX_TOKEN_BYTES:
+        return BadgeCheck(False, _("This is not a badge file issued by us (a signed VC-JWT)."))
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        return BadgeCheck(False, _("This is not a badge file issued by us (a signed VC-JWT)."))
+    if header.get("alg") != ALGORITHM:
+        return BadgeCheck(
+            False, _("The file is not signed the way our badges are (Ed25519): it is not ours.")
+        )
+    key = BadgeSigningKey.objects.filter(kid=str(header.get("kid", ""))[:64]).first()
+    if key is None:
+        return BadgeCheck(
+            False, _("The file was signed with a key that is not ours: it was not issued by us.")
+        )
+    try:
+        claims = jwt.decode(
+            token,
+            public_key(key),
+            algorithms=[ALGORITHM],
+            issuer=issuer_id(),
+            options={"require": ["iss", "jti", "nbf", "exp"], "verify_exp": False},
+        )
+    except jwt.InvalidSignatureError:
+        return BadgeCheck(
+            False,
+            _(
+                "The signature does not match the content: the file has been changed since it "
+                "was issued. Do not rely on it."
+            ),
+        )
+    except jwt.ImmatureSignatureError:
+        return BadgeCheck(
+            False, _("The signature is genuine, but the credential is not valid yet.")
+        )
+    except jwt.InvalidIssuerError:
+        return BadgeCheck(False, _("The file names another issuer: it was not issued by us."))
+    except jwt.InvalidTokenError:
+        return BadgeCheck(False, _("The file could not be read as a badge issued by us."))
+    document = claims.get("vc") or {}
+    if not isinstance(document, dict) or document.get("id") != claims["jti"]:
+        return BadgeCheck(False, _("The file could not be read as a badge issued by us."))
+    vc_id = str(claims["jti"]).removeprefix("urn:uuid:")
+    try:
+        credential = (
+            Credential.objects.select_related("holder", "credential_type", "rule_set")
+            .filter(vc_id=vc_id)
+            .first()
+        )
+    except (ValueError, TypeError):
+        credential = None
+    if credential is None:
+        return BadgeCheck(False, _("The signature is genuine, but we hold no such credential."))
+    if credential.status == Credential.Status.REVOKED:
+        return BadgeCheck(
+            False,
+            _("The signature is genuine, but this credential was revoked on %(day)s.")
+            % {"day": _day(credential.status_changed_on or today)},
+            credential,
+        )
+    if credential.status_on(today) == Credential.Status.SUSPENDED:
+        return BadgeCheck(
+            False,
+            _("The signature is genuine, but this credential is suspended since %(day)s.")
+            % {"day": _day(credential.status_changed_on or today)},
+            credential,
+        )
+    expires = datetime.datetime.fromtimestamp(claims["exp"], datetime.UTC).date()
+    if expires <= today or credential.status_on(today) == Credential.Status.EXPIRED:
+        return BadgeCheck(
+            False,
+            _("The signature is genuine, but this credential expired on %(day)s.")
+            % {"day": _day(min(expires, credential.expires_on))},
+            credential,
+        )
+    return BadgeCheck(
+        True,
+        _(
+            "Genuine and valid: %(title)s held by %(name)s, credential %(number)s, valid until "
+            "%(day)s."
+        )
+        % {
+            "title": credential.rule_set.rules.title,
+            "name": credential.holder.get_full_name(),
+            "number": credential.number,
+            "day": _day(credential.expires_on),
+        },
+        credential,
+    )

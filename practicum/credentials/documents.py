@@ -1,0 +1,163 @@
+"""Files the body hands out: the payment receipt and the credential certificate (PDF), and the
+QR code that leads to a credential's public verification page."""
+
+import io
+from decimal import Decimal
+
+import qrcode
+import qrcode.image.svg
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+from practicum.credentials.models import Credential, Payment
+from practicum.credentials.services import absolute
+from practicum.practice.exports import pdf_font
+
+ISSUER = "International Mentoring Center"
+
+
+def verification_url(credential: Credential) -> str:
+    return absolute(reverse("credentials:verify_code", args=[credential.verification_code]))
+
+
+def qr_svg(url: str) -> bytes:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10)
+    return image.to_string(encoding="unicode").encode("utf-8")
+
+
+def _qr_png(url: str) -> ImageReader:
+    buffer = io.BytesIO()
+    qrcode.make(url, box_size=8, border=2).save(buffer, format="PNG")
+    buffer.seek(0)
+    return ImageReader(buffer)
+
+
+def _plain(value) -> str:
+    """Text for canvas.drawString: characters the font lacks become "?" (no markup here)."""
+    font = pdf_font()
+    return "".join(c if c == " " or font.covers(c) else "?" for c in str(value))
+
+
+def _day(day) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return f"{amount:,.2f} {currency}"
+
+
+def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
+    """A receipt for a recorded payment: who paid what, for which application, when."""
+    invoice = payment.invoice
+    application = invoice.application
+    applicant = application.applicant
+    font = pdf_font()
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
+    page.setTitle(_("Receipt %(number)s") % {"number": payment.receipt_number})
+    width, height = A4
+    y = height - 2.5 * cm
+
+    def line(text, size=10.5, bold=False, gap=0.65):
+        nonlocal y
+        page.setFont(font.bold if bold else font.regular, size)
+        page.drawString(2.2 * cm, y, _plain(text))
+        y -= gap * cm
+
+    line(ISSUER, 12, bold=True)
+    line(_("Receipt"), 20, bold=True, gap=1.1)
+    rows = [
+        (_("Receipt number"), payment.receipt_number),
+        (_("Date received"), _day(payment.received_on)),
+        (_("Received from"), applicant.get_full_name()),
+        (_("Membership number"), applicant.membership_number or "—"),
+        (
+            _("For"),
+            _("Application %(ref)s: %(title)s (%(kind)s)")
+            % {
+                "ref": application.reference,
+                "title": application.rule_set.rules.title,
+                "kind": application.get_kind_display(),
+            },
+        ),
+        (_("Invoice"), invoice.number),
+        (
+            _("Fee"),
+            _("%(fee)s (%(rate)s rate)")
+            % {
+                "fee": _money(invoice.amount, invoice.currency),
+                "rate": _("member") if application.member_at_submission else _("non-member"),
+            },
+        ),
+        (_("Amount received"), _money(payment.amount, payment.currency)),
+        (_("Paid by"), _("Bank transfer")),
+    ]
+    if payment.provider_reference:
+        rows.append((_("Bank reference"), payment.provider_reference))
+    for label, value in rows:
+        page.setFont(font.bold, 10.5)
+        page.drawString(2.2 * cm, y, _plain(label))
+        page.setFont(font.regular, 10.5)
+        page.drawString(7.5 * cm, y, _plain(value))
+        y -= 0.7 * cm
+    y -= 0.5 * cm
+    line(_("Paid in full. Thank you."), 11, bold=True)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
+    """The certificate: holder, credential, number, dates, and a QR code of the public
+    verification page (which says the status today, whatever the paper says)."""
+    font = pdf_font()
+    rules = credential.rule_set.rules
+    buffer = io.BytesIO()
+    size = landscape(A4)
+    page = canvas.Canvas(buffer, pagesize=size, pageCompression=1 if compress else 0)
+    page.setTitle(_("Certificate %(number)s") % {"number": credential.number})
+    width, height = size
+    page.setStrokeColor(colors.HexColor("#1f5f5b"))
+    page.setLineWidth(3)
+    page.rect(1.2 * cm, 1.2 * cm, width - 2.4 * cm, height - 2.4 * cm)
+    page.setLineWidth(0.8)
+    page.rect(1.5 * cm, 1.5 * cm, width - 3 * cm, height - 3 * cm)
+
+    def centred(text, y, size, bold=False, color="#1d2733"):
+        page.setFillColor(colors.HexColor(color))
+        page.setFont(font.bold if bold else font.regular, size)
+        page.drawCentredString(width / 2, y, _plain(text))
+
+    centred(ISSUER, height - 3.5 * cm, 16, bold=True, color="#154542")
+    centred(_("certifies that"), height - 5.2 * cm, 13)
+    centred(credential.holder.get_full_name(), height - 7 * cm, 28, bold=True)
+    centred(_("holds the credential"), height - 8.5 * cm, 13)
+    centred(rules.title, height - 10.2 * cm, 22, bold=True, color="#154542")
+    centred(
+        _("Credential number %(number)s") % {"number": credential.number},
+        height - 12 * cm,
+        12,
+    )
+    centred(
+        _("Valid from %(start)s until %(end)s")
+        % {"start": _day(credential.valid_from), "end": _day(credential.expires_on)},
+        height - 12.8 * cm,
+        12,
+    )
+    centred(_("Issued on %(day)s") % {"day": _day(credential.issued_on)}, height - 13.6 * cm, 10)
+    url = verification_url(credential)
+    qr_size = 3.6 * cm
+    page.drawImage(_qr_png(url), width - 2.2 * cm - qr_size, 2.2 * cm, qr_size, qr_size)
+    page.setFillColor(colors.HexColor("#5a6675"))
+    page.setFont(font.regular, 8.5)
+    page.drawString(2.2 * cm, 2.9 * cm, _plain(_("Check its status today:")))
+    page.drawString(2.2 * cm, 2.4 * cm, _plain(url))
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -1,0 +1,118 @@
+"""Read a mentor's records into the engine's plain facts, in a fixed number of queries."""
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+from practicum.credentials.eligibility import (
+    CpdFact,
+    CredentialFact,
+    EngagementFact,
+    Records,
+    ReferenceFact,
+    SessionFact,
+    SupervisorFact,
+    TrainingFact,
+)
+from practicum.credentials.models import Credential
+from practicum.practice.models import (
+    CpdEntry,
+    MentoringEngagement,
+    Reference,
+    SupervisionRelationship,
+    SupervisionSession,
+    TrainingRecord,
+)
+
+
+def mentor_zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def gather(
+    mentor,
+    *,
+    selection: dict | None = None,
+    sessions_since: datetime.date | None = None,
+    include_sessions: bool = True,
+) -> Records:
+    """The mentor's records as facts. `selection` ({"training": [ids], "engagements": [ids],
+    "references": [ids], "relationship": id}) narrows them to what an application chose."""
+    selection = selection or {}
+    zone = mentor_zone(mentor)
+
+    training = TrainingRecord.objects.filter(mentor=mentor).order_by("ended_on", "pk")
+    engagements = MentoringEngagement.objects.filter(mentor=mentor).order_by("started_on", "pk")
+    references = Reference.objects.filter(engagement__mentor=mentor).order_by("created_at", "pk")
+    relationships = SupervisionRelationship.objects.filter(mentor=mentor).select_related(
+        "supervisor"
+    )
+    if "training" in selection:
+        training = training.filter(pk__in=selection["training"])
+    if "engagements" in selection:
+        engagements = engagements.filter(pk__in=selection["engagements"])
+        references = references.filter(engagement_id__in=selection["engagements"])
+    if "references" in selection:
+        references = references.filter(pk__in=selection["references"])
+    if "relationship" in selection:
+        relationships = relationships.filter(pk=selection["relationship"] or 0)
+
+    sessions: tuple[SessionFact, ...] = ()
+    if include_sessions:
+        rows = SupervisionSession.objects.filter(mentor=mentor).order_by("starts_at", "pk")
+        if sessions_since is not None:
+            since = datetime.datetime.combine(sessions_since, datetime.time(), tzinfo=zone)
+            rows = rows.filter(starts_at__gte=since - datetime.timedelta(days=1))
+        sessions = tuple(
+            SessionFact(pk, timezone.localtime(starts_at, zone).date(), status)
+            for pk, starts_at, status in rows.values_list("pk", "starts_at", "status")
+        )
+    cpd = CpdEntry.objects.filter(mentor=mentor).order_by("occurred_on", "pk")
+    if sessions_since is not None:
+        cpd = cpd.filter(occurred_on__gte=sessions_since)
+
+    return Records(
+        training=tuple(
+            TrainingFact(pk, hours, centre_type, programme, centre)
+            for pk, hours, centre_type, programme, centre in training.values_list(
+                "pk", "hours", "centre_type", "programme_name", "centre_name"
+            )
+        ),
+        engagements=tuple(
+            EngagementFact(pk, status, kind, started, ended)
+            for pk, status, kind, started, ended in engagements.values_list(
+                "pk", "status", "kind", "started_on", "ended_on"
+            )
+        ),
+        references=tuple(
+            ReferenceFact(pk, engagement_id, status)
+            for pk, engagement_id, status in references.values_list("pk", "engagement_id", "status")
+        ),
+        sessions=sessions,
+        cpd=tuple(
+            CpdFact(pk, hours, occurred_on, title)
+            for pk, hours, occurred_on, title in cpd.values_list(
+                "pk", "hours", "occurred_on", "title"
+            )
+        ),
+        supervisors=tuple(
+            SupervisorFact(r.pk, r.supervisor_name, r.ended_on is None) for r in relationships
+        ),
+        credentials=tuple(
+            CredentialFact(pk, code, number, valid_from, expires_on, status)
+            for pk, code, number, valid_from, expires_on, status in Credential.objects.filter(
+                holder=mentor
+            ).values_list(
+                "pk",
+                "credential_type__code",
+                "number",
+                "valid_from",
+                "expires_on",
+                "status",
+            )
+        ),
+    )

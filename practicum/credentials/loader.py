@@ -1,0 +1,95 @@
+"""Load credential rule sets from the YAML files in `data/rules/`.
+
+Idempotent: a version already loaded with the same content is skipped. A version already
+loaded with *different* content is refused: a published rule set never changes in place (an
+application judged on version 1.0 stays judged on exactly that); a change is a new version.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from practicum.credentials.models import CredentialType, RuleSet
+from practicum.credentials.rules import Rules, RulesError
+
+DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
+
+
+class RuleFileError(ValueError):
+    """The file cannot be loaded; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    rule_set: RuleSet
+    created: bool
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def read_rule_file(path: Path) -> tuple[dict, Rules]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RuleFileError(f"{path.name}: not valid YAML ({exc})") from exc
+    try:
+        rules = Rules.from_content(doc, path.name)
+    except RulesError as exc:
+        raise RuleFileError(str(exc)) from exc
+    # Stored as JSON: dates become ISO strings, so what is stored parses the same way.
+    content = json.loads(json.dumps(doc, ensure_ascii=False, default=_json_default))
+    return content, rules
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def rule_set_load(*, path: Path) -> LoadResult:
+    content, rules = read_rule_file(path)
+    digest = content_hash(content)
+    with transaction.atomic():
+        credential_type, _created = CredentialType.objects.get_or_create(
+            code=rules.code, defaults={"name": rules.name}
+        )
+        existing = RuleSet.objects.filter(
+            credential_type=credential_type, version=rules.version
+        ).first()
+        if existing is not None:
+            if existing.content_hash != digest:
+                raise RuleFileError(
+                    f"{path.name}: {rules.code} rules version {rules.version} are already "
+                    "published with different content. Published rules never change: add a "
+                    "new version file with a later effective date."
+                )
+            return LoadResult(existing, created=False)
+        rule_set = RuleSet.objects.create(
+            credential_type=credential_type,
+            version=rules.version,
+            effective_date=rules.effective_date,
+            rules_are_ours=rules.rules_are_ours,
+            content=content,
+            content_hash=digest,
+        )
+        latest = RuleSet.objects.filter(credential_type=credential_type).order_by(
+            "-effective_date", "-loaded_at"
+        )[0]
+        if latest.pk == rule_set.pk and credential_type.name != rules.name:
+            credential_type.name = rules.name
+            credential_type.save(update_fields=["name"])
+    return LoadResult(rule_set, created=True)
+
+
+def rule_set_load_all(*, data_dir: Path = DATA_DIR) -> list[LoadResult]:
+    return [rule_set_load(path=path) for path in sorted(data_dir.glob("*.yaml"))]

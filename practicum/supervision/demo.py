@@ -1,0 +1,137 @@
+"""Demo supervision for `manage.py load_demo` (idempotent): Samir's profile and weekly slots,
+a booking with Maya, a small group with a past session already in Maya's log, and a lab.
+
+The demo people are fixed by `load_demo` (one per role), so the directory shows one supervisor.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from practicum.supervision import services
+from practicum.supervision.loader import rules_load_all
+from practicum.supervision.models import (
+    Booking,
+    GroupMembership,
+    GroupSession,
+    ReflectionModel,
+    SupervisionGroup,
+    SupervisorProfile,
+    ThematicLab,
+)
+
+
+def load(people: dict) -> None:
+    rules_load_all()
+    samir, maya = people["supervisor"], people["mentor"]
+    _profile(samir)
+    _booking(samir, maya)
+    _group(samir, maya)
+    _lab(people["credentialing"], samir, maya)
+
+
+def _profile(samir) -> None:
+    if SupervisorProfile.objects.filter(user=samir).exists():
+        return
+    services.profile_save(
+        user=samir,
+        languages=["en", "hi"],
+        bio=(
+            "I supervise mentors in health and education settings, with a particular interest "
+            "in contracting, endings and working across cultures."
+        ),
+        focus_area="both",
+        experience="Mentor since 2009, supervisor since 2016; I facilitate the Tuesday circle.",
+        years_supervising=9,
+        offers_one_to_one=True,
+        offers_group=True,
+        offers_lab=True,
+        max_supervisees=8,
+        slot_minutes=60,
+        notice_hours=24,
+        is_listed=True,
+    )
+    for weekday in (0, 2, 3):  # Monday, Wednesday, Thursday mornings in Kolkata
+        services.window_add(
+            supervisor=samir,
+            weekday=weekday,
+            start_time=datetime.time(9),
+            end_time=datetime.time(12),
+        )
+    services.window_add(
+        supervisor=samir, weekday=1, start_time=datetime.time(17), end_time=datetime.time(20)
+    )
+
+
+def _booking(samir, maya) -> None:
+    if Booking.objects.filter(supervisor=samir, mentor=maya).exists():
+        return
+    profile = SupervisorProfile.objects.get(user=samir)
+    now = timezone.now()
+    slots = services.offered_slots(profile, start=now, end=now + datetime.timedelta(days=14))
+    if slots:
+        services.booking_create(mentor=maya, supervisor=samir, starts_at=slots[0].starts_at)
+
+
+def _group(samir, maya) -> None:
+    if SupervisionGroup.objects.filter(facilitator=samir).exists():
+        return
+    group = services.group_create(
+        facilitator=samir,
+        name="Tuesday reflective circle",
+        description=(
+            "Six mentors, one dilemma a session, the Reflective Conversation Framework. "
+            "For mentors in their first years of practice."
+        ),
+        reflection_model=ReflectionModel.objects.get(code="reflective-conversation"),
+        capacity=6,
+        duration_minutes=90,
+    )
+    services.group_invite(group=group, by=samir, mentor=maya)
+    services.group_invitation_respond(
+        membership=GroupMembership.objects.get(group=group, mentor=maya), accept=True
+    )
+    past = GroupSession.objects.create(
+        group=group,
+        starts_at=(timezone.now() - datetime.timedelta(days=7)).replace(
+            minute=0, second=0, microsecond=0
+        ),
+        duration_minutes=90,
+    )
+    services.group_attendance_record(session=past, by=samir, mentors=[maya])
+    first_tuesday = timezone.localdate() + datetime.timedelta(days=2)
+    while first_tuesday.weekday() != 1:
+        first_tuesday += datetime.timedelta(days=1)
+    services.group_schedule(
+        group=group,
+        by=samir,
+        first_day=first_tuesday,
+        start_time=datetime.time(17, 30),
+        count=4,
+        every_weeks=2,
+        time_zone=samir.time_zone,
+    )
+
+
+def _lab(staff, samir, maya) -> None:
+    if ThematicLab.objects.exists():
+        return
+    starts = (timezone.now() + datetime.timedelta(days=45)).replace(
+        hour=13, minute=0, second=0, microsecond=0
+    )
+    lab = services.lab_create(
+        by=staff,
+        facilitators=[samir],
+        title="Ethics in action: when the sponsor asks",
+        theme="Ethics in action",
+        description=(
+            "A facilitated lab on dilemmas where a sponsor's interests and a mentee's diverge, "
+            "worked through the clauses of the Code of Ethics."
+        ),
+        starts_at=starts,
+        duration_minutes=120,
+        capacity=24,
+        cpd_hours=2,
+        audience="mentors",
+    )
+    services.lab_register(lab=lab, mentor=maya)

@@ -1,0 +1,301 @@
+"""One-to-one: free slots, booking, cancel and reschedule, invitations with .ics."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from conftest import make_user
+from practicum.accounts.models import Role
+from practicum.supervision import services
+from practicum.supervision.models import Booking, SupervisorProfile
+from practicum.supervision.tests.conftest import (
+    frozen,
+    ics_method,
+    ics_of,
+    make_supervisor,
+    next_weekday,
+)
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+
+
+@pytest.fixture
+def sam(frameworks):
+    return make_supervisor("sam.sup@example.org", name="Sam Supervisor", zone="Europe/London")
+
+
+def profile_of(user) -> SupervisorProfile:
+    return SupervisorProfile.objects.get(user=user)
+
+
+def monday_nine():
+    return next_weekday(0, "Europe/London", at="09:00")
+
+
+def book(mentor, supervisor, when):
+    return services.booking_create(mentor=mentor, supervisor=supervisor, starts_at=when)
+
+
+# --- slots --------------------------------------------------------------------------------
+
+
+def test_slots_are_cut_from_weekly_windows_and_skip_booked_ones(sam, mentor):
+    start = monday_nine()
+    slots = services.offered_slots(
+        profile_of(sam), start=start, end=start + datetime.timedelta(hours=6)
+    )
+    assert [s.starts_at.astimezone(start.tzinfo).hour for s in slots] == [9, 10, 11]
+    book(mentor, sam, start)
+    slots = services.offered_slots(
+        profile_of(sam), start=start, end=start + datetime.timedelta(hours=6)
+    )
+    assert [s.starts_at.astimezone(start.tzinfo).hour for s in slots] == [10, 11]
+
+
+def test_days_off_offer_no_slots(sam):
+    start = monday_nine()
+    services.exception_add(supervisor=sam, starts_on=start.date(), ends_on=start.date())
+    assert not services.offered_slots(
+        profile_of(sam), start=start, end=start + datetime.timedelta(hours=6)
+    )
+
+
+def test_slots_inside_the_notice_period_are_not_offered(frameworks):
+    sup = make_supervisor("n@example.org", windows=[(d, "00:00", "23:00") for d in range(7)])
+    now = datetime.datetime.now(UTC)
+    slots = services.offered_slots(profile_of(sup), start=now, end=now + datetime.timedelta(days=3))
+    assert slots and min(s.starts_at for s in slots) >= now + datetime.timedelta(hours=24)
+
+
+def test_overlapping_windows_are_refused(sam):
+    with pytest.raises(ValidationError, match="overlaps"):
+        services.window_add(
+            supervisor=sam,
+            weekday=0,
+            start_time=datetime.time(11),
+            end_time=datetime.time(13),
+        )
+
+
+def test_the_mentor_sees_slots_in_their_own_zone(client, sam, frameworks):
+    mentor = make_user("ny@example.org", Role.MENTOR, time_zone="America/New_York")
+    client.force_login(mentor)
+    url = reverse("supervision:book", args=[sam.public_id])
+    text = "".join(client.get(url, {"week": week}).content.decode() for week in range(3))
+    # 09:00 in London is 04:00 or 05:00 in New York, and both zones are named
+    assert "(Europe/London)" in text
+    assert ">04:00<" in text or ">05:00<" in text
+
+
+# --- booking ------------------------------------------------------------------------------
+
+
+def test_a_booking_emails_both_an_invitation(sam, mentor, run_tasks):
+    booking = book(mentor, sam, monday_nine())
+    run_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == ["maya@example.org", "sam.sup@example.org"]
+    for message in mail.outbox:
+        calendar = ics_of(message)
+        assert ics_method(message) == "REQUEST"
+        event = calendar.walk("VEVENT")[0]
+        assert str(event["UID"]) == f"booking-{booking.code}@practicum"
+        assert event.decoded("DTSTART") == booking.starts_at
+        assert "Maya Mentor" in str(event["SUMMARY"])
+        assert booking.code in message.body
+    maya_mail = next(m for m in mail.outbox if m.to == ["maya@example.org"])
+    assert "(UTC)" in maya_mail.subject  # Maya's zone, named
+
+
+def test_the_booking_page_books_and_shows_both_times(client, sam, frameworks):
+    mentor = make_user("ny@example.org", Role.MENTOR, time_zone="America/New_York")
+    client.force_login(mentor)
+    when = monday_nine()
+    response = client.post(
+        reverse("supervision:book", args=[sam.public_id]),
+        {"starts_at": when.astimezone(UTC).isoformat()},
+    )
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("supervision:booking_detail", args=[booking.code])
+    page = client.get(response["Location"]).content.decode()
+    assert "(America/New_York)" in page and "09:00 (Europe/London)" in page
+
+
+def test_a_taken_slot_says_just_taken(client, sam, mentor, other_mentor):
+    when = monday_nine()
+    book(other_mentor, sam, when)
+    client.force_login(mentor)
+    response = client.post(
+        reverse("supervision:book", args=[sam.public_id]),
+        {"starts_at": when.astimezone(UTC).isoformat()},
+    )
+    assert response.status_code == 409
+    assert "just taken" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+def test_a_time_outside_the_windows_is_refused(sam, mentor):
+    with pytest.raises(ValidationError, match="not one of"):
+        book(mentor, sam, monday_nine() + datetime.timedelta(minutes=30))
+
+
+@pytest.mark.parametrize("value", ["", "tomorrow", "2027-01-01T09:00", "9" * 40])
+def test_bad_slot_values_are_a_clear_error_not_a_500(client, sam, mentor, value):
+    client.force_login(mentor)
+    response = client.post(reverse("supervision:book", args=[sam.public_id]), {"starts_at": value})
+    assert response.status_code == 200
+    assert Booking.objects.count() == 0
+    assert "Choose a time from the list" in response.content.decode() or "required" in (
+        response.content.decode()
+    )
+
+
+def test_no_one_books_themselves(sam):
+    with pytest.raises(ValidationError, match="yourself"):
+        book(sam, sam, monday_nine())
+
+
+def test_an_unlisted_supervisor_takes_no_bookings(sam, mentor):
+    SupervisorProfile.objects.filter(user=sam).update(is_listed=False)
+    with pytest.raises(ValidationError, match="not taking"):
+        book(mentor, sam, monday_nine())
+
+
+def test_a_supervisor_not_taking_new_supervisees_still_books_known_ones(sam, mentor, other_mentor):
+    book(mentor, sam, monday_nine())
+    SupervisorProfile.objects.filter(user=sam).update(accepting_new=False)
+    book(mentor, sam, monday_nine() + datetime.timedelta(hours=1))
+    with pytest.raises(ValidationError, match="not taking new"):
+        book(other_mentor, sam, monday_nine() + datetime.timedelta(hours=2))
+
+
+def test_a_mentor_cannot_be_in_two_sessions_at_once(frameworks, mentor, sam):
+    other = make_supervisor("o@example.org", zone="Europe/London")
+    book(mentor, sam, monday_nine())
+    with pytest.raises(ValidationError, match="already have"):
+        book(mentor, other, monday_nine())
+
+
+# --- cancel and reschedule ----------------------------------------------------------------
+
+
+def test_the_mentor_cancels_and_both_are_told(client, sam, mentor, run_tasks):
+    booking = book(mentor, sam, monday_nine())
+    run_tasks()
+    mail.outbox.clear()
+    client.force_login(mentor)
+    response = client.post(
+        reverse("supervision:booking_cancel", args=[booking.code]), {"reason": "Unwell"}
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.cancelled_by == mentor
+    run_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == ["maya@example.org", "sam.sup@example.org"]
+    assert all(ics_method(m) == "CANCEL" for m in mail.outbox)
+    event = ics_of(mail.outbox[0]).walk("VEVENT")[0]
+    assert int(event["SEQUENCE"]) == 1 and str(event["STATUS"]) == "CANCELLED"
+    # the slot is free again
+    assert book(mentor, sam, monday_nine()).is_active
+
+
+def test_the_mentor_cannot_cancel_inside_the_notice_period(sam, mentor):
+    booking = book(mentor, sam, monday_nine())
+    SupervisorProfile.objects.filter(user=sam).update(notice_hours=24 * 14)
+    with pytest.raises(ValidationError, match="notice period"):
+        services.booking_cancel(booking=booking, by=mentor)
+    # the supervisor may still cancel (illness happens)
+    services.booking_cancel(booking=booking, by=sam, reason="Unwell")
+    assert Booking.objects.get().status == "cancelled"
+
+
+def test_a_session_in_the_past_cannot_be_cancelled(sam, mentor):
+    booking = book(mentor, sam, monday_nine())
+    with (
+        frozen(booking.starts_at + datetime.timedelta(minutes=5)),
+        pytest.raises(ValidationError, match="already started"),
+    ):
+        services.booking_cancel(booking=booking, by=sam)
+
+
+def test_reschedule_keeps_the_event_and_raises_its_sequence(client, sam, mentor, run_tasks):
+    booking = book(mentor, sam, monday_nine())
+    run_tasks()
+    mail.outbox.clear()
+    client.force_login(sam)
+    new_time = monday_nine() + datetime.timedelta(hours=2)
+    response = client.post(
+        reverse("supervision:booking_reschedule", args=[booking.code]),
+        {"starts_at": new_time.isoformat()},
+    )
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.starts_at == new_time and booking.sequence == 1
+    run_tasks()
+    assert len(mail.outbox) == 2
+    event = ics_of(mail.outbox[0]).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"booking-{booking.code}@practicum"
+    assert int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == new_time
+
+
+def test_reschedule_into_a_taken_slot_says_just_taken(sam, mentor, other_mentor):
+    mine = book(mentor, sam, monday_nine())
+    book(other_mentor, sam, monday_nine() + datetime.timedelta(hours=1))
+    with pytest.raises(ValidationError, match="just taken"):
+        services.booking_reschedule(
+            booking=mine, by=mentor, starts_at=monday_nine() + datetime.timedelta(hours=1)
+        )
+    mine.refresh_from_db()
+    assert mine.starts_at == monday_nine()
+
+
+def test_the_reschedule_page_lists_the_supervisors_free_slots(client, sam, mentor):
+    booking = book(mentor, sam, monday_nine())
+    client.force_login(mentor)
+    week = (monday_nine().date() - datetime.date.today()).days // 7
+    response = client.get(
+        reverse("supervision:booking_reschedule", args=[booking.code]), {"week": week}
+    )
+    assert response.status_code == 200
+    assert "Move your session" in response.content.decode()
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+
+def test_another_mentors_booking_is_404(client, sam, mentor, other_mentor):
+    booking = book(mentor, sam, monday_nine())
+    client.force_login(other_mentor)
+    for name in ("booking_detail", "booking_reschedule"):
+        assert client.get(reverse(f"supervision:{name}", args=[booking.code])).status_code == 404
+    response = client.post(reverse("supervision:booking_cancel", args=[booking.code]))
+    assert response.status_code == 404
+    assert Booking.objects.get().is_active
+
+
+def test_only_the_supervisor_marks_attendance(client, sam, mentor):
+    booking = book(mentor, sam, monday_nine())
+    client.force_login(mentor)
+    response = client.post(
+        reverse("supervision:booking_attendance", args=[booking.code]), {"held": "yes"}
+    )
+    assert response.status_code == 403
+
+
+def test_the_booking_page_of_an_unknown_supervisor_is_404(client, mentor):
+    client.force_login(mentor)
+    assert client.get(reverse("supervision:book", args=["nobody"])).status_code == 404
+
+
+def test_htmx_asks_only_for_the_slots_fragment(client, sam, mentor):
+    client.force_login(mentor)
+    response = client.get(
+        reverse("supervision:book", args=[sam.public_id]), {"week": 1}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert b"<html" not in response.content and b'id="slots"' in response.content

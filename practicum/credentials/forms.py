@@ -281,6 +281,8 @@ class AnswerForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    quiet_optional = True  # a filter: every field is optional, saying so is noise
+
     DUE_CHOICES = [
         ("", gettext_lazy("Any deadline")),
         ("soon", gettext_lazy("Due within 7 days")),

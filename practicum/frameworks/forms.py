@@ -11,4 +11,6 @@ class PledgeForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    quiet_optional = True  # a filter: every field is optional, saying so is noise
+
     q = forms.CharField(label=_("Search the clauses"), max_length=200, required=False)

@@ -240,6 +240,8 @@ class WorksheetForm(forms.Form):
 
 
 class ClauseSearchForm(forms.Form):
+    quiet_optional = True  # a filter: every field is optional, saying so is noise
+
     q = forms.CharField(label=_("Search the Code for a clause"), max_length=200, required=False)
 
 

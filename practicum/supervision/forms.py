@@ -260,6 +260,8 @@ class BookingAttendanceForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
+    quiet_optional = True  # a filter: every field is optional, saying so is noise
+
     ANY = [("", _("Any"))]
     language = forms.ChoiceField(label=_("Language"), required=False)
     focus = forms.ChoiceField(
@@ -573,6 +575,8 @@ class LabForm(forms.ModelForm):
 
 
 class LabFilterForm(forms.Form):
+    quiet_optional = True  # a filter: every field is optional, saying so is noise
+
     quarter = forms.ChoiceField(label=_("Quarter"), required=False)
     theme = forms.CharField(label=_("Theme contains"), required=False, max_length=60)
     open = forms.BooleanField(label=_("Only labs with free places"), required=False)

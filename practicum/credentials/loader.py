@@ -6,7 +6,6 @@ application judged on version 1.0 stays judged on exactly that); a change is a n
 """
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.db import transaction
 
 from practicum.credentials.models import CredentialType, RuleSet
 from practicum.credentials.rules import Rules, RulesError
+from practicum.lib.versioned import content_hash, ensure_unchanged
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
 
@@ -51,11 +51,6 @@ def read_rule_file(path: Path) -> tuple[dict, Rules]:
     return content, rules
 
 
-def content_hash(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def rule_set_load(*, path: Path) -> LoadResult:
     content, rules = read_rule_file(path)
     digest = content_hash(content)
@@ -67,12 +62,12 @@ def rule_set_load(*, path: Path) -> LoadResult:
             credential_type=credential_type, version=rules.version
         ).first()
         if existing is not None:
-            if existing.content_hash != digest:
-                raise RuleFileError(
-                    f"{path.name}: {rules.code} rules version {rules.version} are already "
-                    "published with different content. Published rules never change: add a "
-                    "new version file with a later effective date."
-                )
+            ensure_unchanged(
+                existing,
+                digest=digest,
+                label=f"{path.name}: {rules.code} rules version {rules.version}",
+                error=RuleFileError,
+            )
             return LoadResult(existing, created=False)
         rule_set = RuleSet.objects.create(
             credential_type=credential_type,

@@ -5,7 +5,6 @@ loaded with *different* content is refused: published versions never change in p
 """
 
 import datetime
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from practicum.frameworks.models import (
     QuestionnaireStatement,
     Sanction,
 )
+from practicum.lib.versioned import content_hash, ensure_unchanged
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Kind = FrameworkVersion.Kind
@@ -67,21 +67,17 @@ def read_framework_file(path: Path) -> dict:
     return doc
 
 
-def content_hash(doc: dict) -> str:
-    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=_json_default)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def framework_load(*, path: Path) -> LoadResult:
     doc = read_framework_file(path)
     digest = content_hash(doc)
     existing = FrameworkVersion.objects.filter(kind=doc["kind"], version=doc["version"]).first()
     if existing is not None:
-        if existing.content_hash != digest:
-            raise FrameworkFileError(
-                f"{path.name}: {doc['kind']} version {doc['version']} is already published with "
-                "different content. Published versions never change: add a new version file."
-            )
+        ensure_unchanged(
+            existing,
+            digest=digest,
+            label=f"{path.name}: {doc['kind']} version {doc['version']}",
+            error=FrameworkFileError,
+        )
         return LoadResult(existing, created=False)
     builder = {
         Kind.CODE_OF_ETHICS: _build_code_of_ethics,

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.db import IntegrityError, transaction
 
-from practicum.frameworks.loader import content_hash
+from practicum.lib.versioned import content_hash, ensure_unchanged
 from practicum.reflection.models import ToolVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -67,11 +67,12 @@ def tool_load(*, path: Path) -> LoadResult:
     digest = content_hash(doc)
     existing = ToolVersion.objects.filter(kind=doc["kind"], version=doc["version"]).first()
     if existing is not None:
-        if existing.content_hash != digest:
-            raise ToolFileError(
-                f"{path.name}: {doc['kind']} version {doc['version']} is already published with "
-                "different content. Published versions never change: add a new version file."
-            )
+        ensure_unchanged(
+            existing,
+            digest=digest,
+            label=f"{path.name}: {doc['kind']} version {doc['version']}",
+            error=ToolFileError,
+        )
         return LoadResult(existing, created=False)
     content = {
         k: v

@@ -5,8 +5,6 @@ one already loaded with *different* content is refused, because published versio
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from practicum.lib.versioned import content_hash, ensure_unchanged
 from practicum.supervision.models import EligibilityRuleSet, ReflectionModel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -39,17 +38,6 @@ class LoadResult:
     created: bool
 
 
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _digest(doc: dict) -> str:
-    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=_json_default)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def _require(doc: dict, key: str, where: str) -> Any:
     if not isinstance(doc, dict) or doc.get(key) in (None, "", []):
         raise RulesFileError(f"{where}: missing '{key}'")
@@ -65,13 +53,6 @@ def _read(path: Path) -> dict:
         raise RulesFileError(f"{path.name}: expected a mapping at the top")
     doc["version"] = str(_require(doc, "version", path.name))
     return doc
-
-
-def _changed(label: str, path: Path) -> RulesFileError:
-    return RulesFileError(
-        f"{path.name}: {label} is already published with different content. "
-        "Published versions never change: add a new version file."
-    )
 
 
 def eligibility_load(*, path: Path) -> LoadResult:
@@ -101,12 +82,13 @@ def eligibility_load(*, path: Path) -> LoadResult:
         )
     if len({c["code"] for c in criteria}) != len(criteria):
         raise RulesFileError(f"{where}: two criteria share a code")
-    digest = _digest(doc)
+    digest = content_hash(doc)
     label = f"eligibility {doc['version']}"
     existing = EligibilityRuleSet.objects.filter(version=doc["version"]).first()
     if existing is not None:
-        if existing.content_hash != digest:
-            raise _changed(label, path)
+        ensure_unchanged(
+            existing, digest=digest, label=f"{path.name}: {label}", error=RulesFileError
+        )
         return LoadResult(label, created=False)
     EligibilityRuleSet.objects.create(
         version=doc["version"],
@@ -138,12 +120,13 @@ def reflection_model_load(*, path: Path) -> LoadResult:
                 "prompt": " ".join(str(step.get("prompt") or "").split()),
             }
         )
-    digest = _digest(doc)
+    digest = content_hash(doc)
     label = f"reflection model {code} {doc['version']}"
     existing = ReflectionModel.objects.filter(code=code, version=doc["version"]).first()
     if existing is not None:
-        if existing.content_hash != digest:
-            raise _changed(label, path)
+        ensure_unchanged(
+            existing, digest=digest, label=f"{path.name}: {label}", error=RulesFileError
+        )
         return LoadResult(label, created=False)
     ReflectionModel.objects.create(
         code=code,

@@ -409,3 +409,27 @@ def test_a_future_dated_entry_is_refused_but_today_is_fine(client, mentor):
     assert client.post(reverse("practice:cpd_create"), cpd_data(occurred_on=today)).status_code == (
         302
     )
+
+
+def test_pagination_links_keep_the_other_query_parameters(client, mentor):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/list/", {"type": "CMM", "page": "2"})
+    page = type(
+        "P",
+        (),
+        {
+            "has_other_pages": True,
+            "has_previous": True,
+            "has_next": True,
+            "previous_page_number": 1,
+            "next_page_number": 3,
+            "number": 2,
+            "paginator": type("Pg", (), {"num_pages": 3}),
+        },
+    )()
+    html = Template('{% include "_pagination.html" %}').render(
+        Context({"page": page, "request": request})
+    )
+    assert "?type=CMM&amp;page=1" in html and "?type=CMM&amp;page=3" in html

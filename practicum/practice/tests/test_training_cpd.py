@@ -412,7 +412,7 @@ def test_a_future_dated_entry_is_refused_but_today_is_fine(client, mentor):
 
 
 def test_pagination_links_keep_the_other_query_parameters(client, mentor):
-    from django.template import Context, Template
+    from django.template import RequestContext, Template
     from django.test import RequestFactory
 
     request = RequestFactory().get("/list/", {"type": "CMM", "page": "2"})
@@ -430,6 +430,6 @@ def test_pagination_links_keep_the_other_query_parameters(client, mentor):
         },
     )()
     html = Template('{% include "_pagination.html" %}').render(
-        Context({"page": page, "request": request})
+        RequestContext(request, {"page": page})
     )
     assert "?type=CMM&amp;page=1" in html and "?type=CMM&amp;page=3" in html

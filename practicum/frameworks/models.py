@@ -6,40 +6,21 @@ so a worksheet or a complaint that cites clause 1.B.3 of version 1.0 keeps citin
 Prose that nothing cites (introductions, definitions, values, pledge) stays in `content`.
 """
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class FrameworkVersionQuerySet(models.QuerySet):
-    def current(self, kind: str, on: datetime.date | None = None) -> "FrameworkVersion | None":
-        """The version in force on `on` (today): the latest whose effective date has come."""
-        on = on or timezone.localdate()
-        return (
-            self.filter(kind=kind, effective_date__lte=on)
-            .order_by("-effective_date", "-loaded_at")
-            .first()
-        )
+from practicum.lib.versioned import VersionedDocument
 
 
-class FrameworkVersion(models.Model):
+class FrameworkVersion(VersionedDocument):
     class Kind(models.TextChoices):
         CODE_OF_ETHICS = "code_of_ethics", _("Code of Ethics")
         COMPETENCIES = "competencies", _("Core Competencies")
         READINESS_QUESTIONNAIRE = "readiness_questionnaire", _("Supervision readiness")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    version = models.CharField(max_length=16)
-    title = models.CharField(max_length=200)
-    effective_date = models.DateField()
-    content = models.JSONField(default=dict)
-    content_hash = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(default=timezone.now)
-
-    objects = FrameworkVersionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -47,9 +28,6 @@ class FrameworkVersion(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "effective_date"])]
         ordering = ["kind", "-effective_date"]
-
-    def __str__(self) -> str:
-        return f"{self.title} {self.version}"
 
 
 class EthicsClause(models.Model):

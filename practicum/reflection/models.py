@@ -9,7 +9,6 @@ Prompts, statements and scales are versioned data (`ToolVersion`, loaded from da
 keeps the version it was written with, and a published version never changes.
 """
 
-import datetime
 import json
 import secrets
 
@@ -28,6 +27,7 @@ from practicum.frameworks.models import (
     QuestionnaireStatement,
 )
 from practicum.lib.crypto import EncryptedCharField, EncryptedTextField
+from practicum.lib.versioned import VersionedDocument
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 
 
@@ -48,18 +48,7 @@ def _json_loads(text: str, default):
 # --- Versioned tool data ------------------------------------------------------------------
 
 
-class ToolVersionQuerySet(models.QuerySet):
-    def current(self, kind: str, on: datetime.date | None = None) -> "ToolVersion | None":
-        """The version in force on `on` (today): the latest whose effective date has come."""
-        on = on or timezone.localdate()
-        return (
-            self.filter(kind=kind, effective_date__lte=on)
-            .order_by("-effective_date", "-loaded_at")
-            .first()
-        )
-
-
-class ToolVersion(models.Model):
+class ToolVersion(VersionedDocument):
     """One published version of our own prompts, statements or scale (data/<kind>/<v>.yaml)."""
 
     class Kind(models.TextChoices):
@@ -70,14 +59,6 @@ class ToolVersion(models.Model):
         THEMES = "themes", _("Reflection themes")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    version = models.CharField(max_length=16)
-    title = models.CharField(max_length=200)
-    effective_date = models.DateField()
-    content = models.JSONField(default=dict)
-    content_hash = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(default=timezone.now)
-
-    objects = ToolVersionQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -85,9 +66,6 @@ class ToolVersion(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "effective_date"])]
         ordering = ["kind", "-effective_date"]
-
-    def __str__(self) -> str:
-        return f"{self.title} {self.version}"
 
     # Reflective Conversation Framework
     @property

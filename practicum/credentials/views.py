@@ -50,6 +50,7 @@ from practicum.credentials.models import (
     body_today,
 )
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
 from practicum.practice.models import (
     MentoringEngagement,
@@ -60,16 +61,6 @@ from practicum.practice.models import (
 
 PAGE_SIZE = 25
 Status = Application.Status
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-def _flash_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
@@ -204,7 +195,7 @@ def apply(request, code: str):
     try:
         application = services.application_start(applicant=request.user, code=item.rule_set.code)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_service_errors(request, error)
         return redirect("credentials:type_detail", code=item.rule_set.code)
     return redirect("credentials:application_step", pk=application.pk, step="eligibility")
 
@@ -218,7 +209,7 @@ def renew(request, pk: int):
             applicant=request.user, code=credential.credential_type.code, renews=credential
         )
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_service_errors(request, error)
         return redirect("credentials:credential_detail", pk=credential.pk)
     return redirect("credentials:application_step", pk=application.pk, step="eligibility")
 
@@ -312,9 +303,9 @@ def application_step(request, pk: int, step: str):
             )
         except ValidationError as error:
             if form is None:
-                _flash_errors(request, error)
+                flash_service_errors(request, error)
             else:
-                _add_errors(form, error)
+                add_service_errors(form, error)
         else:
             if "save_exit" in request.POST:
                 messages.success(request, _("Your draft is saved."))
@@ -351,7 +342,7 @@ def application_submit(request, pk: int):
     try:
         application = services.application_submit(application=application)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_service_errors(request, error)
         if application.is_draft:
             return redirect("credentials:application_step", pk=application.pk, step="review")
         return redirect("credentials:application_detail", pk=application.pk)
@@ -370,7 +361,7 @@ def application_discard(request, pk: int):
     try:
         services.application_discard(application=application)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_service_errors(request, error)
         return redirect("credentials:application_detail", pk=application.pk)
     messages.success(request, _("The draft is discarded."))
     return redirect("credentials:index")
@@ -432,7 +423,7 @@ def application_answer(request, pk: int):
                 files=form.cleaned_data["files"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your answer is sent. The review resumes."))
             return redirect("credentials:application_detail", pk=application.pk)
@@ -674,7 +665,7 @@ def assign(request, pk: int):
     try:
         services.application_assign(application=application, reviewer=reviewer, by=request.user)
     except ValidationError as error:
-        _flash_errors(request, error)
+        flash_service_errors(request, error)
     else:
         if reviewer is None:
             messages.success(request, _("The application is unassigned."))
@@ -710,7 +701,7 @@ def mark_paid(request, pk: int):
                 ),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Payment recorded: the review clock has started."))
             return _back(application)
@@ -728,7 +719,7 @@ def request_info(request, pk: int):
                 application=application, by=request.user, message=form.cleaned_data["message"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Request sent. The review clock is paused."))
             return _back(application)
@@ -750,7 +741,7 @@ def decide(request, pk: int):
                 reasons=form.cleaned_data["reasons"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -773,7 +764,7 @@ def add_note(request, pk: int):
                 application=application, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Note added."))
             return _back(application)
@@ -791,7 +782,7 @@ def record_contact(request, pk: int):
                 application=application, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The contact is recorded."))
             return _back(application)
@@ -858,7 +849,7 @@ def credential_manage(request, pk: int):
                     credential=credential, by=request.user, reason=data["reason"]
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The credential's status is changed."))
             return redirect("credentials:credential_manage", pk=credential.pk)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import flash_service_errors
 from practicum.practice import erasure, exports
 
 MAX_PERIOD_YEARS = 10
@@ -187,8 +188,7 @@ def record_delete(request, kind: str, pk: int):
     try:
         erasure.record_delete(kind=kind, record=record)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_service_errors(request, error)
     else:
         messages.success(request, _("Deleted for good."))
     return redirect(_next_url(request))

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.practice import importer
 from practicum.practice.models import ImportBatch, SupervisionRelationship
 
@@ -112,8 +113,7 @@ def _upload(request):
                 data=form.cleaned_data["file"].read(),
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error("file", message)
+            add_service_errors(form, error, field="file")
         else:
             return redirect("practice:import_preview", code=batch.code)
     relationships = SupervisionRelationship.objects.filter(mentor=request.user).select_related(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import flash_service_errors
 from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
 from practicum.practice import services
 from practicum.practice.models import (
@@ -180,8 +181,7 @@ def reference_without_letter(request, pk: int):
     try:
         services.reference_record_without_letter(engagement=engagement)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("Noted: the body will contact the mentee itself."))
     return redirect("practice:engagement_detail", pk=engagement.pk)
@@ -194,8 +194,7 @@ def reference_resend(request, pk: int):
     try:
         services.reference_send(reference=reference)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("A new link has been sent; the old one no longer works."))
     return redirect("practice:engagement_detail", pk=reference.engagement_id)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.practice import services
 from practicum.practice.forms import (
     EndRelationshipForm,
@@ -40,11 +41,6 @@ def _get_session_for_supervisor(request, pk: int) -> SupervisionSession:
         pk=pk,
         relationship__supervisor=request.user,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 @member_required(Role.MENTOR)
@@ -80,7 +76,7 @@ def relationship_create(request):
         try:
             services.relationship_declare(mentor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your supervisor is declared."))
             return redirect("practice:relationship_list")
@@ -166,7 +162,7 @@ def _session_form_view(request, *, session: SupervisionSession | None):
                         messages.success(request, _("Saved."))
                 return redirect("practice:session_detail", pk=session.pk)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
     return render(
         request,
         "practice/session_form.html",
@@ -245,7 +241,7 @@ def _decide(request, session, *, by=None, link=None, template: str, extra: dict)
                 session=session, decision=decision, by=by, link=link
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "practice/sign_off_done.html", {"session": session, **extra})
     return render(request, template, {"form": form, "session": session, **extra})

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
 from practicum.frameworks.models import Competency, FrameworkVersion
+from practicum.lib.forms import add_service_errors
 from practicum.reflection import charts, scoring, services
 from practicum.reflection.access import get_own
 from practicum.reflection.forms import CompetencyForm, ReadinessForm, ReminderForm, SelfCareForm
@@ -27,7 +28,7 @@ from practicum.reflection.models import (
     SelfCarePreference,
     ToolVersion,
 )
-from practicum.reflection.views import PAGE_SIZE, add_errors
+from practicum.reflection.views import PAGE_SIZE
 
 Kind = ToolVersion.Kind
 CHART_POINTS = 24
@@ -87,7 +88,7 @@ def readiness_take(request):
                 mentor=request.user, framework=framework, scores=form.scores()
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:readiness_result", pk=attempt.pk)
     return render(
@@ -220,7 +221,7 @@ def selfcare_take(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:selfcare_result", pk=check.pk)
     return render(
@@ -372,7 +373,7 @@ def competency_take(request):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:competency_result", pk=assessment.pk)
     return render(

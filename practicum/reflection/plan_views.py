@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
 from practicum.frameworks.models import Competency, FrameworkVersion
+from practicum.lib.forms import add_service_errors
 from practicum.practice.models import MentoringEngagement
 from practicum.reflection import services
 from practicum.reflection.access import get_own
 from practicum.reflection.forms import EvidenceForm, GoalForm
 from practicum.reflection.models import DevelopmentGoal, GoalEvidence, Tag
 from practicum.reflection.patterns import theme_patterns
-from practicum.reflection.views import PAGE_SIZE, add_errors
+from practicum.reflection.views import PAGE_SIZE
 
 
 def _goals(request):
@@ -61,7 +62,7 @@ def _goal_form_view(request, goal: DevelopmentGoal | None):
                 **data,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("reflection:goal_detail", pk=goal.pk)
@@ -89,7 +90,7 @@ def goal_detail(request, pk: int):
                 goal=goal, note=form.cleaned_data["note"], **form.cleaned_data["record"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Evidence added."))
             return redirect("reflection:goal_detail", pk=goal.pk)

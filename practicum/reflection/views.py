@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.practice.models import SupervisionSession
 from practicum.reflection import scoring, services
 from practicum.reflection.access import get_own, get_share_for_supervisor
@@ -31,11 +32,6 @@ from practicum.reflection.models import (
 
 PAGE_SIZE = 25
 Kind = ToolVersion.Kind
-
-
-def add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def suggested_themes() -> list[str]:
@@ -132,7 +128,7 @@ def reflection_create(request):
                 mentor=request.user, tool=tool, **form.cleaned_data
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:reflection_step", pk=reflection.pk, step=1)
     return render(request, "reflection/reflection_start.html", {"form": form, "tool": tool})
@@ -182,7 +178,7 @@ def reflection_step(request, pk: int, step: int):
             )
             return _next_after_step(request, reflection, step, action)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
     progress = [
         {
             "number": number,
@@ -247,7 +243,7 @@ def reflection_details(request, pk: int):
                 tag_names=form.tag_names(),
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("reflection:reflection_detail", pk=reflection.pk)
@@ -303,7 +299,7 @@ def reflection_supervision(request, pk: int):
                     else _("Attached to the session; sharing withdrawn."),
                 )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:reflection_detail", pk=reflection.pk)
     return render(
@@ -429,7 +425,7 @@ def session_tags(request, pk: int):
         try:
             services.session_tags_set(mentor=request.user, session=session, names=form.tag_names())
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if not request.headers.get("HX-Request"):
                 messages.success(request, _("Themes saved."))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.models import Role
 from practicum.frameworks import services as framework_services
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.reflection import exports, services
 from practicum.reflection.access import get_own
 from practicum.reflection.forms import (
@@ -24,7 +25,7 @@ from practicum.reflection.forms import (
     WorksheetForm,
 )
 from practicum.reflection.models import EthicsWorksheet, WorksheetClause
-from practicum.reflection.views import PAGE_SIZE, add_errors
+from practicum.reflection.views import PAGE_SIZE
 
 SEARCH_RESULTS = 25
 
@@ -56,7 +57,7 @@ def worksheet_create(request):
         try:
             worksheet = services.worksheet_create(mentor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("reflection:worksheet_clauses", pk=worksheet.pk)
     return render(request, "reflection/worksheet_form.html", {"form": form, "worksheet": None})
@@ -72,7 +73,7 @@ def worksheet_edit(request, pk: int):
         try:
             services.worksheet_update(worksheet=worksheet, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("reflection:worksheet_clauses", pk=worksheet.pk)
@@ -169,7 +170,7 @@ def worksheet_analysis(request, pk: int):
         try:
             services.worksheet_analysis_save(worksheet=worksheet, analyses=form.analyses())
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("reflection:worksheet_conclusion", pk=worksheet.pk)
@@ -189,7 +190,7 @@ def worksheet_conclusion(request, pk: int):
         try:
             services.worksheet_conclude(worksheet=worksheet, **fields)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("reflection:worksheet_detail", pk=worksheet.pk)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.supervision import services
 from practicum.supervision.forms import ApplicationForm, DecisionForm
 from practicum.supervision.models import EligibilityRuleSet, SupervisorApplication
-from practicum.supervision.views import PAGE_SIZE, add_errors
+from practicum.supervision.views import PAGE_SIZE
 
 STAFF = (Role.CREDENTIALING_STAFF, Role.SITE_ADMIN)
 
@@ -32,7 +33,7 @@ def application_create(request):
         try:
             application = services.application_submit(applicant=me, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your application is sent to the credentialing staff."))
             return redirect("supervision:application_detail", pk=application.pk)
@@ -91,7 +92,7 @@ def application_review(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role, User
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.supervision import services
 from practicum.supervision.forms import (
     AnswerForm,
@@ -21,7 +22,7 @@ from practicum.supervision.forms import (
     ScheduleForm,
 )
 from practicum.supervision.models import GroupMembership, GroupSession, SupervisionGroup
-from practicum.supervision.views import PAGE_SIZE, add_errors
+from practicum.supervision.views import PAGE_SIZE
 
 Status = GroupMembership.Status
 MEMBER_COUNT = Count("memberships", filter=Q(memberships__status=Status.MEMBER))
@@ -74,7 +75,7 @@ def group_create(request):
         try:
             group = services.group_create(facilitator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your group is created. Now schedule its sessions."))
             return redirect("supervision:group_manage", code=group.code)
@@ -196,7 +197,7 @@ def group_manage(request, code: str):
         try:
             services.group_update(group=group, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:group_manage", code=group.code)
@@ -213,7 +214,7 @@ def group_invite(request, code: str):
         try:
             services.group_invite(group=group, by=request.user, mentor=form.cleaned_data["mentor"])
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Invitation sent."))
             return redirect("supervision:group_manage", code=group.code)
@@ -234,7 +235,7 @@ def group_schedule(request, code: str):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(n)s sessions scheduled.") % {"n": len(created)})
             return redirect("supervision:group_manage", code=group.code)

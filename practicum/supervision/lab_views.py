@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role, User
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.supervision import services
 from practicum.supervision.forms import AttendanceForm, LabFilterForm, LabForm
 from practicum.supervision.models import LabRegistration, ThematicLab
-from practicum.supervision.views import PAGE_SIZE, add_errors, is_htmx
+from practicum.supervision.views import PAGE_SIZE, is_htmx
 
 Registration = LabRegistration.Status
 REGISTERED_COUNT = Count("registrations", filter=Q(registrations__status=Registration.REGISTERED))
@@ -156,7 +157,7 @@ def lab_attendance(request, code: str):
                 lab=lab, by=request.user, mentors=form.cleaned_data["attendees"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -194,7 +195,7 @@ def lab_create(request):
                 by=request.user, facilitators=form.cleaned_data["facilitators"], **form.lab_fields()
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The lab is published to mentors."))
             return redirect("supervision:lab_edit", code=lab.code)
@@ -214,7 +215,7 @@ def lab_edit(request, code: str):
                 **form.lab_fields(),
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("supervision:lab_edit", code=lab.code)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.forms import add_service_errors
 from practicum.practice.models import SupervisionRelationship, SupervisionSession
 from practicum.supervision import feedback, services
 from practicum.supervision.calendar import absolute, feed_ics
@@ -48,11 +49,6 @@ from practicum.supervision.models import (
 
 PAGE_SIZE = 25
 WEEKS_SHOWN = services.BOOKING_HORIZON_DAYS // 7
-
-
-def add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def is_htmx(request) -> bool:
@@ -227,7 +223,7 @@ def profile_edit(request):
         try:
             profile = services.profile_save(user=request.user, languages=languages, **data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your supervisor profile is saved."))
             return redirect("supervision:supervisor_dashboard")
@@ -259,7 +255,7 @@ def availability(request):
             try:
                 services.window_add(supervisor=me, **window_form.cleaned_data)
             except ValidationError as error:
-                add_errors(window_form, error)
+                add_service_errors(window_form, error)
             else:
                 messages.success(request, _("Window added."))
                 return redirect("supervision:availability")
@@ -267,7 +263,7 @@ def availability(request):
             try:
                 exception = services.exception_add(supervisor=me, **exception_form.cleaned_data)
             except ValidationError as error:
-                add_errors(exception_form, error)
+                add_service_errors(exception_form, error)
             else:
                 messages.success(request, _("No slots will be offered on those days."))
                 booked = services.bookings_during(exception).count()
@@ -378,7 +374,7 @@ def book(request, public_id: str):
                 starts_at=form.cleaned_data["starts_at"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
             return _slot_page(request, profile, form=form, status=409)
         messages.success(request, _("Booked. You and your supervisor will receive an invitation."))
         return redirect("supervision:booking_detail", code=booking.code)
@@ -449,7 +445,7 @@ def booking_reschedule(request, code: str):
                 booking=booking, by=request.user, starts_at=form.cleaned_data["starts_at"]
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
             return _slot_page(request, profile, form=form, booking=booking, status=409)
         messages.success(request, _("Moved. Both of you have been sent the new time."))
         return redirect("supervision:booking_detail", code=booking.code)

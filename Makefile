@@ -17,7 +17,7 @@ $(BIN)/.installed: requirements.lock
 install: $(BIN)/.installed
 
 # Idempotent: migrate, load the frameworks, load the demo people. Safe to run again.
-setup: install
+setup: install messages
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) createcachetable
 	DEBUG=1 $(MANAGE) load_frameworks
@@ -36,12 +36,12 @@ run: setup
 	kill 0
 
 # Production processes (DEBUG unset, SECRET_KEY and DATABASE_URL set in the environment).
-web: install
+web: install messages
 	$(MANAGE) collectstatic --noinput
 	$(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
-worker: install
+worker: install messages
 	$(MANAGE) db_worker
-periodic: install
+periodic: install messages
 	$(MANAGE) run_periodic
 
 lint: install
@@ -72,7 +72,8 @@ test-browser: install
 
 test: lint checks test-sqlite test-postgres test-browser
 
-# Spanish catalogue: .po is the source, .mo is compiled without system gettext.
+# Catalogues: each .po (project and per app) is the source; .mo is build output, compiled
+# without system gettext and kept out of git.
 messages: install
 	$(BIN)/python -m practicum.lib.compile_messages
 

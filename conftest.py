@@ -25,6 +25,14 @@ def access_row(anonymous, mentor, supervisor, staff, kwargs=None) -> dict:
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def pytest_configure(config):
+    # The .mo files are build output (not in git): compile them from the .po sources once per run.
+    from practicum.lib.compile_messages import compile_all
+
+    if not hasattr(config, "workerinput"):  # once, in the controller, when run in parallel
+        compile_all()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -39,3 +39,14 @@ def role_required(*roles: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+# URL names (namespaced) a restricted account may still open; apps add theirs in ready().
+RESTRICTED_URL_NAMES: set[str] = {
+    "account_logout",
+    "accounts:restricted",
+    "healthz",
+    "accounts:language",
+}
+# Links shown on the restricted-account page: callables user -> [(label, url)], from apps above.
+RESTRICTED_LINKS: list[Callable] = []

@@ -1,6 +1,11 @@
 import zoneinfo
 
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+
+from practicum.accounts.access import RESTRICTED_URL_NAMES
 
 
 class UserPreferencesMiddleware:
@@ -20,4 +25,28 @@ class UserPreferencesMiddleware:
             request.LANGUAGE_CODE = user.preferred_language
         else:
             timezone.deactivate()
+        return self.get_response(request)
+
+
+class AccountStatusMiddleware:
+    """A restricted account reaches only the pages open to it; anything else leads to one page
+    that says why. (A suspended account is inactive: Django already treats it as signed out.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.account_status == user.AccountStatus.RESTRICTED
+            and not request.path_info.startswith(settings.STATIC_URL)
+        ):
+            try:
+                name = resolve(request.path_info).view_name
+            except Resolver404:
+                name = ""
+            if name not in RESTRICTED_URL_NAMES:
+                return redirect("accounts:restricted")
         return self.get_response(request)

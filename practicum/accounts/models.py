@@ -62,6 +62,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         MEMBER = "member", _("Member")
         NON_MEMBER = "non_member", _("Non-member")
 
+    class AccountStatus(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        # Suspended accounts cannot sign in at all (is_active is off with it).
+        SUSPENDED = "suspended", _("Suspended")
+        # Restricted accounts sign in but reach only the pages registered as open to them
+        # (accounts.access.RESTRICTED_URL_NAMES), e.g. their ethics case and its appeal.
+        RESTRICTED = "restricted", _("Restricted")
+
     email = models.EmailField(_("email address"), unique=True)
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -86,6 +94,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     membership_number = models.CharField(_("membership number"), max_length=32, blank=True)
     membership_valid_until = models.DateField(_("membership valid until"), null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    account_status = models.CharField(
+        _("account status"),
+        max_length=16,
+        choices=AccountStatus.choices,
+        default=AccountStatus.ACTIVE,
+        editable=False,
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

@@ -1,7 +1,20 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role, RoleGrant, User
+from practicum.audit.services import audit_record, register_actions
+
+register_actions(
+    {
+        "account.suspended": _("Account suspended"),
+        "account.restricted": _("Account restricted"),
+        "account.active": _("Account reinstated"),
+    }
+)
 
 
 def user_onboard(*, user: User, language: str = "en") -> None:
@@ -26,3 +39,53 @@ def user_set_language(*, user: User, language: str) -> None:
         raise ValueError(f"unsupported language {language!r}")
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+# Called inside the transaction of every account status change as hook(user=, old=, new=, by=):
+# apps above accounts register what a suspension or reinstatement means for them.
+ACCOUNT_STATUS_HOOKS: list[Callable[..., None]] = []
+
+
+def account_set_status(*, user: User, status: str, by: User | None, reason: str) -> bool:
+    """Move an account to ``status``; False when it already was there (nothing recorded).
+
+    Suspended accounts cannot sign in (``is_active`` goes off with the status, which also ends
+    every open session at its next request: Django resolves an inactive user to anonymous).
+    Restricted accounts sign in but reach only what ``access.RESTRICTED_URL_NAMES`` lists.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for this change to the account."), code="reason")
+    if status not in User.AccountStatus.values:
+        raise ValidationError(_("Unknown account status."), code="status")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        old = user.account_status
+        if old == status:
+            return False
+        user.account_status = status
+        user.is_active = status != User.AccountStatus.SUSPENDED
+        user.save(update_fields=["account_status", "is_active"])
+        audit_record(
+            actor=by,
+            action=f"account.{status}",
+            subject=user,
+            person=user,
+            before={"status": old},
+            after={"status": status, "reason": reason},
+        )
+        for hook in ACCOUNT_STATUS_HOOKS:
+            hook(user=user, old=old, new=status, by=by)
+    return True
+
+
+def account_suspend(*, user: User, by: User | None, reason: str) -> bool:
+    return account_set_status(user=user, status=User.AccountStatus.SUSPENDED, by=by, reason=reason)
+
+
+def account_restrict(*, user: User, by: User | None, reason: str) -> bool:
+    return account_set_status(user=user, status=User.AccountStatus.RESTRICTED, by=by, reason=reason)
+
+
+def account_reinstate(*, user: User, by: User | None, reason: str) -> bool:
+    return account_set_status(user=user, status=User.AccountStatus.ACTIVE, by=by, reason=reason)

@@ -25,6 +25,17 @@ def dashboard(request):
 
 
 @login_required
+def restricted(request):
+    """Where a restricted account lands: why, and the pages still open to it."""
+    from practicum.accounts.access import RESTRICTED_LINKS
+
+    if request.user.account_status != User.AccountStatus.RESTRICTED:
+        return redirect("dashboard")
+    links = [link for provider in RESTRICTED_LINKS for link in provider(request.user)]
+    return render(request, "accounts/restricted.html", {"links": links})
+
+
+@login_required
 def profile_edit(request):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():

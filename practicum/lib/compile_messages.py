@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polib
 
-DEFAULT_LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+# The whole package: the project catalogue (practicum/locale) and each app's own (<app>/locale).
+DEFAULT_LOCALE_DIR = Path(__file__).resolve().parent.parent
 
 
 class CatalogueError(Exception):

@@ -50,6 +50,7 @@ CORE_ROWS = {
     "mfa_download_recovery_codes": row(302, 404, 404, 404),
     # ours
     "accounts:profile": row(302, 200, 200, 200),
+    "accounts:restricted": row(302, 302, 302, 302),
     "accounts:language": row(405, 405, 405, 405),
     "accounts:public_profile": row(404, 404, 404, 404, {"public_id": "nobody"}),
     "accounts:profile_photo": row(404, 404, 404, 404, {"public_id": "nobody"}),

@@ -4,6 +4,8 @@ import os
 from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
@@ -23,6 +25,14 @@ def access_row(anonymous, mentor, supervisor, staff, kwargs=None) -> dict:
 
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+# Generated-input tests must not fail because a shared 2-core machine is busy (CI runs the
+# suites side by side): no deadline, no "input generation is slow" health check.
+hypothesis_settings.register_profile(
+    "practicum", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("practicum")
 
 
 def pytest_configure(config):

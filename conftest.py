@@ -4,11 +4,11 @@ import os
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck
-from hypothesis import settings as hypothesis_settings
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.management import call_command
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from practicum.accounts.models import Role, RoleGrant, User
 from practicum.frameworks import services as framework_services

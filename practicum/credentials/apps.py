@@ -6,6 +6,11 @@ class CredentialsConfig(AppConfig):
     label = "credentials"
 
     def ready(self) -> None:
+        from practicum.audit.services import register_actions
+        from practicum.credentials.services import AUDIT_ACTIONS
+
+        register_actions(AUDIT_ACTIONS)
+
         # practice may not import credentials: it asks, through this hook, whether a record it
         # is about to delete is cited by an application (practicum/practice/erasure.py).
         from practicum.credentials.citations import record_cited_by_application

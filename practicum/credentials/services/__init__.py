@@ -16,7 +16,6 @@ from practicum.credentials.models import (
     Application,
     ApplicationDocument,
     ApplicationNote,
-    AuditEvent,
     CitedRecord,
     Credential,
     InfoRequest,
@@ -31,10 +30,13 @@ from practicum.credentials.models import (
 )
 from practicum.credentials.rules import Rules
 from practicum.credentials.services._common import (
+    AUDIT_ACTIONS,
+    CREDENTIAL_EVENTS,
     DUE_SOON_DAYS,
     Event,
     Status,
     absolute,
+    credential_audit_trail,
     next_number,
 )
 from practicum.credentials.services.applications import (
@@ -90,10 +92,12 @@ from practicum.practice.models import (
 )
 
 __all__ = [
+    "AUDIT_ACTIONS",
+    "CREDENTIAL_EVENTS",
+    "credential_audit_trail",
     "Application",
     "ApplicationDocument",
     "ApplicationNote",
-    "AuditEvent",
     "CITED_KINDS",
     "CitedRecord",
     "CpdEntry",

@@ -4,17 +4,58 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import User
+from practicum.audit.models import AuditEntry
+from practicum.audit.services import audit_record, audit_trail
 from practicum.credentials.evidence import mentor_zone
-from practicum.credentials.models import Application, AuditEvent, Credential, Sequence
+from practicum.credentials.models import Application, Credential, Sequence
 from practicum.lib.emails import enqueue_email
 
 DUE_SOON_DAYS = 7
 Status = Application.Status
-Event = AuditEvent.Event
+
+
+class Event(models.TextChoices):
+    """What the credentialing services record; the action is `application.<event>` or, for an
+    issued credential, `credential.<event>`."""
+
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    INVOICED = "invoiced", gettext_lazy("Invoice issued")
+    PAID = "paid", gettext_lazy("Payment recorded")
+    AUDIT_DRAWN = "audit_drawn", gettext_lazy("Renewal audit draw")
+    ASSIGNED = "assigned", gettext_lazy("Assigned")
+    INFO_REQUESTED = "info_requested", gettext_lazy("More information requested")
+    ANSWERED = "answered", gettext_lazy("Applicant answered")
+    NOTE_ADDED = "note_added", gettext_lazy("Staff note added")
+    REFEREE_CONTACTED = "referee_contacted", gettext_lazy("Referee contacted")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REJECTED = "rejected", gettext_lazy("Not approved")
+    ISSUED = "issued", gettext_lazy("Credential issued")
+    EXPIRED = "expired", gettext_lazy("Credential expired")
+    SUSPENDED = "suspended", gettext_lazy("Credential suspended")
+    REINSTATED = "reinstated", gettext_lazy("Credential reinstated")
+    REVOKED = "revoked", gettext_lazy("Credential revoked")
+    REMINDED = "reminded", gettext_lazy("Renewal reminder sent")
+
+
+CREDENTIAL_EVENTS = {
+    Event.ISSUED,
+    Event.EXPIRED,
+    Event.SUSPENDED,
+    Event.REINSTATED,
+    Event.REVOKED,
+    Event.REMINDED,
+}
+# action -> label, registered with the audit trail in CredentialsConfig.ready().
+AUDIT_ACTIONS = {
+    f"{'credential' if event in CREDENTIAL_EVENTS else 'application'}.{event.value}": event.label
+    for event in Event
+}
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -41,17 +82,28 @@ def _audit(
     credential: Credential | None = None,
     old: dict | None = None,
     new: dict | None = None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        at=timezone.now(),
+) -> AuditEntry:
+    """One entry in the project's audit trail: about the credential when there is one (issued,
+    suspended, ...), else the application; the person is the applicant or holder."""
+    subject = credential if credential is not None else application
+    person = credential.holder if credential is not None else application.applicant
+    noun = "credential" if credential is not None else "application"
+    return audit_record(
         actor=actor,
-        actor_name=actor.get_full_name() if actor else "",
-        application=application,
-        credential=credential,
-        event=event,
-        old=old or {},
-        new=new or {},
+        action=f"{noun}.{event}",
+        subject=subject,
+        person=person,
+        before=old,
+        after=new,
     )
+
+
+def credential_audit_trail(*, application: Application | None = None, credential=None):
+    """The trail a staff page shows: an application's (with the credential it made), or a
+    credential's."""
+    if credential is not None:
+        return audit_trail(credential)
+    return audit_trail(application, *Credential.objects.filter(application=application))
 
 
 def next_number(name: str) -> int:

@@ -32,7 +32,6 @@ from practicum.credentials.forms import (
 from practicum.credentials.models import (
     Application,
     ApplicationDocument,
-    AuditEvent,
     Credential,
     Invoice,
     ReferenceContact,
@@ -98,7 +97,6 @@ __all__ = [
     "Application",
     "ApplicationDocument",
     "AssignForm",
-    "AuditEvent",
     "BadgeCheckForm",
     "ContactForm",
     "Credential",

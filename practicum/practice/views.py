@@ -183,9 +183,9 @@ def session_create(request):
 @member_required(Role.MENTOR)
 def session_edit(request, pk: int):
     session = _get_session_for_mentor(request, pk)
-    if session.is_from_attendance:
-        # Its facts come from the facilitator's attendance record, not from the mentor.
-        messages.info(request, _("This session was recorded from attendance; its facts are fixed."))
+    refusal = services.session_edit_refusal(session)
+    if refusal:
+        messages.info(request, refusal)
         return redirect("practice:session_detail", pk=session.pk)
     return _session_form_view(request, session=session)
 

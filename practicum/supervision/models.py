@@ -141,29 +141,6 @@ class SupervisorApplication(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class ApplicationEvent(models.Model):
-    """Audit: who did what to an application, with the old and new status."""
-
-    application = models.ForeignKey(
-        SupervisorApplication, on_delete=models.CASCADE, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150)
-    event = models.CharField(max_length=32)
-    old_status = models.CharField(max_length=16, blank=True)
-    new_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.event} by {self.actor_name}"
-
-
 # --- Supervisor profiles ------------------------------------------------------------------
 
 

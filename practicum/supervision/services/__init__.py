@@ -23,7 +23,6 @@ from practicum.practice.models import (
 from practicum.supervision import slots as slot_math
 from practicum.supervision.calendar import CalendarEvent, absolute, invitation_ics
 from practicum.supervision.models import (
-    ApplicationEvent,
     AvailabilityException,
     AvailabilityWindow,
     Booking,
@@ -41,6 +40,7 @@ from practicum.supervision.models import (
     ThematicLab,
 )
 from practicum.supervision.services._common import (
+    AUDIT_ACTIONS,
     BOOKING_HORIZON_DAYS,
     CREDENTIAL_CHECKS,
     FEEDBACK_MINIMUM,
@@ -99,7 +99,7 @@ from practicum.supervision.services.reminders import reminders_send
 from practicum.supervision.tasks import enqueue_calendar_email
 
 __all__ = [
-    "ApplicationEvent",
+    "AUDIT_ACTIONS",
     "AvailabilityException",
     "AvailabilityWindow",
     "BOOKING_HORIZON_DAYS",

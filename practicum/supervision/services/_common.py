@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import User
 from practicum.lib.emails import enqueue_email
@@ -30,6 +31,17 @@ Registration = LabRegistration.Status
 # since supervision may not import them: each takes a user and says whether they hold a
 # current credential. With none registered, no one counts as credentialed.
 CREDENTIAL_CHECKS: list[Callable[[User], bool]] = []
+
+
+# action -> label, registered with the audit trail in SupervisionConfig.ready().
+AUDIT_ACTIONS = {
+    "supervisor_application.submitted": gettext_lazy("Application to supervise submitted"),
+    "supervisor_application.approved": gettext_lazy("Application to supervise approved"),
+    "supervisor_application.declined": gettext_lazy("Application to supervise declined"),
+    "booking.attendance_marked": gettext_lazy("Attendance marked"),
+    "group_session.attended": gettext_lazy("Marked as attending the group session"),
+    "lab_registration.attended": gettext_lazy("Marked as attending the lab"),
+}
 
 
 # --- Email --------------------------------------------------------------------------------

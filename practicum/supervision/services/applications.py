@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
 from practicum.accounts.services import role_grant
+from practicum.audit.services import audit_record
 from practicum.practice.models import MentoringEngagement, SupervisionSession
-from practicum.supervision.models import ApplicationEvent, EligibilityRuleSet, SupervisorApplication
+from practicum.supervision.models import EligibilityRuleSet, SupervisorApplication
 from practicum.supervision.services._common import _email, _url
 
 # --- Becoming a supervisor ----------------------------------------------------------------
@@ -51,14 +52,16 @@ def eligibility_evaluate(
 
 
 def _audit(application, *, actor: User, event: str, old: str, note: str = "") -> None:
-    ApplicationEvent.objects.create(
-        application=application,
+    after = {"status": application.status}
+    if note:
+        after["reason"] = note
+    audit_record(
         actor=actor,
-        actor_name=actor.get_full_name(),
-        event=event,
-        old_status=old,
-        new_status=application.status,
-        note=note,
+        action=f"supervisor_application.{event}",
+        subject=application,
+        person=application.applicant,
+        before={"status": old} if old else {},
+        after=after,
     )
 
 

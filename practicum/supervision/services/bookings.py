@@ -8,7 +8,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
+from practicum.audit.services import audit_record
 from practicum.practice.models import SessionFormat, SupervisionRelationship, SupervisionSession
+from practicum.practice.services import session_record_from_attendance
 from practicum.supervision import slots as slot_math
 from practicum.supervision.calendar import CalendarEvent
 from practicum.supervision.models import (
@@ -256,6 +258,13 @@ def booking_mark_attendance(*, booking: Booking, by: User, held: bool) -> Bookin
     booking.attendance = Booking.Attendance.ATTENDED if held else Booking.Attendance.NO_SHOW
     booking.attendance_marked_at = timezone.now()
     booking.save(update_fields=["attendance", "attendance_marked_at"])
+    audit_record(
+        actor=by,
+        action="booking.attendance_marked",
+        subject=booking,
+        person=booking.mentor,
+        after={"attendance": booking.attendance},
+    )
     if held:
         relationship = (
             SupervisionRelationship.objects.active()
@@ -265,7 +274,7 @@ def booking_mark_attendance(*, booking: Booking, by: User, held: bool) -> Bookin
         )
         with translation.override(booking.mentor.preferred_language):
             focus = _("One-to-one supervision")
-        log_entry = _log_attendance(
+        log_entry = session_record_from_attendance(
             mentor=booking.mentor,
             facilitator=by,
             source=booking.source,
@@ -280,56 +289,6 @@ def booking_mark_attendance(*, booking: Booking, by: User, held: bool) -> Bookin
 
 
 # --- Attendance into the log --------------------------------------------------------------
-
-
-def _log_attendance(
-    *,
-    mentor: User,
-    facilitator: User,
-    source: str,
-    starts_at: datetime.datetime,
-    duration_minutes: int,
-    format: str,
-    focus: str,
-    relationship: SupervisionRelationship | None = None,
-) -> SupervisionSession:
-    """The attendee's log entry, already signed off by the facilitator: created once per
-    (mentor, source), whoever marks attendance twice or however often."""
-    existing = SupervisionSession.objects.filter(mentor=mentor, source=source).first()
-    if existing is not None:
-        return existing
-    now = timezone.now()
-    fields = {
-        "mentor": mentor,
-        "facilitator": facilitator,
-        "facilitator_name": facilitator.get_full_name()[:150],
-        "source": source,
-        "starts_at": starts_at,
-        "duration_minutes": duration_minutes,
-        "format": format,
-        "focus": focus[:200],
-        "status": SupervisionSession.Status.CONFIRMED,
-        "signed_off_by": facilitator,
-        "signed_off_by_name": facilitator.get_full_name()[:150],
-        "signed_off_at": now,
-    }
-    try:
-        with transaction.atomic():
-            return SupervisionSession.objects.create(relationship=relationship, **fields)
-    except IntegrityError:
-        existing = SupervisionSession.objects.filter(mentor=mentor, source=source).first()
-        if existing is not None:
-            return existing
-        if relationship is None:
-            raise
-    # The mentor had already logged this very session with this supervisor: keep theirs, and
-    # record ours by its source only, so the attendance is still counted exactly once.
-    manual = SupervisionSession.objects.filter(
-        relationship=relationship, starts_at=starts_at
-    ).first()
-    if manual is not None:
-        return manual
-    return SupervisionSession.objects.create(relationship=None, **fields)
 
 
 def _prompt_notes(log_entry: SupervisionSession, *, what: str) -> None:

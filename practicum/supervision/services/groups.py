@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
+from practicum.audit.services import audit_record
 from practicum.practice.models import SessionFormat, SupervisionSession
+from practicum.practice.services import session_record_from_attendance
 from practicum.supervision import slots as slot_math
 from practicum.supervision.calendar import CalendarEvent
 from practicum.supervision.models import (
@@ -25,7 +27,7 @@ from practicum.supervision.services._common import (
     _email,
     _url,
 )
-from practicum.supervision.services.bookings import _log_attendance, _prompt_notes
+from practicum.supervision.services.bookings import _prompt_notes
 
 
 def _require_supervisor(user: User) -> None:
@@ -364,7 +366,14 @@ def group_attendance_record(
         if mentor.pk in already:
             continue
         GroupAttendance.objects.create(session=session, mentor=mentor, marked_by=by)
-        entry = _log_attendance(
+        audit_record(
+            actor=by,
+            action="group_session.attended",
+            subject=session,
+            person=mentor,
+            after={"attended": True},
+        )
+        entry = session_record_from_attendance(
             mentor=mentor,
             facilitator=by,
             source=session.source,

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
+from practicum.audit.services import audit_record
 from practicum.practice.models import CpdEntry, SessionFormat, SupervisionSession
+from practicum.practice.services import cpd_record_from_attendance, session_record_from_attendance
 from practicum.supervision.calendar import CalendarEvent
 from practicum.supervision.models import LabRegistration, ThematicLab
 from practicum.supervision.services._common import (
@@ -17,7 +19,7 @@ from practicum.supervision.services._common import (
     _url,
     _zone,
 )
-from practicum.supervision.services.bookings import _log_attendance, _prompt_notes
+from practicum.supervision.services.bookings import _prompt_notes
 
 
 def _check_facilitators(facilitators: Iterable[User]) -> list[User]:
@@ -206,7 +208,14 @@ def lab_attendance_record(
             continue
         registration.attended = True
         registration.save(update_fields=["attended", "updated_at"])
-        entry = _log_attendance(
+        audit_record(
+            actor=by,
+            action="lab_registration.attended",
+            subject=registration,
+            person=mentor,
+            after={"attended": True},
+        )
+        entry = session_record_from_attendance(
             mentor=mentor,
             facilitator=by,
             source=lab.source,
@@ -215,15 +224,14 @@ def lab_attendance_record(
             format=SessionFormat.THEMATIC_LAB,
             focus=f"{lab.theme}: {lab.title}",
         )
-        CpdEntry.objects.get_or_create(
+        cpd_record_from_attendance(
             mentor=mentor,
+            by=by,
             source=lab.source,
-            defaults={
-                "category": CpdEntry.Category.THEMATIC_LAB,
-                "title": lab.title[:200],
-                "occurred_on": timezone.localdate(lab.starts_at, _zone(mentor)),
-                "hours": lab.cpd_hours,
-            },
+            category=CpdEntry.Category.THEMATIC_LAB,
+            title=lab.title,
+            occurred_on=timezone.localdate(lab.starts_at, _zone(mentor)),
+            hours=lab.cpd_hours,
         )
         _prompt_notes(entry, what=lab.title)
         entries.append(entry)

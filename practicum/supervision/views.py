@@ -386,6 +386,7 @@ def booking_detail(request, code: str):
     booking = _get_booking_for_user(request, code)
     is_supervisor = booking.supervisor_id == request.user.pk
     other = booking.mentor if is_supervisor else booking.supervisor
+    change_refusal = booking.change_refusal(request.user)
     can_mark = (
         is_supervisor
         and booking.is_active
@@ -399,7 +400,11 @@ def booking_detail(request, code: str):
             "booking": booking,
             "is_supervisor": is_supervisor,
             "other": other,
-            "can_change": booking.is_active and booking.starts_at > timezone.now(),
+            "can_change": change_refusal is None,
+            # Said only while the booking is still ahead (the notice period); the rest shows.
+            "change_refusal": change_refusal
+            if booking.is_active and booking.starts_at > timezone.now()
+            else None,
             "can_mark": can_mark,
             "cancel_form": CancelForm(),
             "attendance_form": BookingAttendanceForm(),

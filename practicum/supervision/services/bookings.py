@@ -180,35 +180,17 @@ def _lock_booking(booking: Booking) -> Booking:
     )
 
 
-def _check_party(booking: Booking, by: User) -> None:
-    if by.pk not in (booking.mentor_id, booking.supervisor_id):
-        raise ValidationError(_("Only the mentor or the supervisor can change this booking."))
-    if not booking.is_active:
-        raise ValidationError(_("This booking has been cancelled."))
-    if booking.starts_at <= timezone.now():
-        raise ValidationError(_("This session has already started."))
-
-
-def _check_notice(booking: Booking, by: User, profile: SupervisorProfile) -> None:
-    """Mentors keep the supervisor's notice period; the supervisor may always cancel or move."""
-    if by.pk != booking.mentor_id:
-        return
-    if booking.starts_at - timezone.now() < datetime.timedelta(hours=profile.notice_hours):
-        raise ValidationError(
-            _(
-                "This session starts within %(name)s’s notice period of %(hours)s hours: "
-                "please contact them directly."
-            )
-            % {"name": booking.supervisor.get_full_name(), "hours": profile.notice_hours}
-        )
+def _check_change(booking: Booking, by: User, profile: SupervisorProfile) -> None:
+    refusal = booking.change_refusal(by, notice_hours=profile.notice_hours)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by: User, reason: str = "") -> Booking:
     profile = SupervisorProfile.objects.select_for_update().get(user_id=booking.supervisor_id)
     booking = _lock_booking(booking)
-    _check_party(booking, by)
-    _check_notice(booking, by, profile)
+    _check_change(booking, by, profile)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_by = by
     booking.cancelled_at = timezone.now()
@@ -224,8 +206,7 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime.dateti
     """Move to another free slot: the same calendar event (UID), a higher SEQUENCE."""
     profile = _locked_profile(booking.supervisor)
     booking = _lock_booking(booking)
-    _check_party(booking, by)
-    _check_notice(booking, by, profile)
+    _check_change(booking, by, profile)
     starts_at = starts_at.astimezone(datetime.UTC)
     if starts_at == booking.starts_at:
         raise ValidationError(_("Choose a different time from the one booked."))

@@ -19,6 +19,13 @@ class CredentialsConfig(AppConfig):
         if record_cited_by_application not in CITATION_CHECKS:
             CITATION_CHECKS.append(record_cited_by_application)
 
+        # The Mentor Dashboard counts towards the credential rules' own thresholds.
+        from practicum.credentials.services import dashboard_targets
+        from practicum.practice.progress import TARGET_SOURCES
+
+        if dashboard_targets not in TARGET_SOURCES:
+            TARGET_SOURCES.append(dashboard_targets)
+
         # supervision may not import credentials either: labs for credentialed mentors ask here.
         from practicum.supervision.services import CREDENTIAL_CHECKS
 

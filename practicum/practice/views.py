@@ -18,7 +18,7 @@ from practicum.practice.forms import (
     SignOffForm,
 )
 from practicum.practice.models import SupervisionRelationship, SupervisionSession
-from practicum.practice.progress import SESSIONS_PER_YEAR, chart_bars, mentor_progress
+from practicum.practice.progress import chart_bars, mentor_progress
 
 PAGE_SIZE = 25
 
@@ -52,7 +52,6 @@ def mentor_dashboard(request):
         {
             "progress": progress,
             "bars": chart_bars(progress),
-            "sessions_per_year": SESSIONS_PER_YEAR,
         },
     )
 

@@ -73,9 +73,11 @@ from practicum.credentials.services.review import (
 )
 from practicum.credentials.services.snapshot import CITED_KINDS
 from practicum.credentials.services.standing import (
+    DASHBOARD_CREDENTIAL,
     TypeOverview,
     YearProgress,
     cycle_of,
+    dashboard_targets,
     held_credential,
     mentor_overview,
     rule_sets_in_force,
@@ -92,6 +94,8 @@ from practicum.practice.models import (
 )
 
 __all__ = [
+    "DASHBOARD_CREDENTIAL",
+    "dashboard_targets",
     "AUDIT_ACTIONS",
     "CREDENTIAL_EVENTS",
     "credential_audit_trail",

@@ -7,9 +7,11 @@ from practicum.accounts.models import User
 from practicum.credentials import eligibility
 from practicum.credentials.eligibility import Cycle, Evaluation
 from practicum.credentials.evidence import gather
+from practicum.credentials.loader import DATA_DIR, read_rule_file
 from practicum.credentials.models import Application, Credential, RuleSet, body_today
 from practicum.credentials.rules import Rules
 from practicum.credentials.services._common import Status
+from practicum.practice.progress import Targets
 
 # --- Rule sets and a mentor's standing -------------------------------------------------------
 
@@ -157,3 +159,38 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
             )
         overview.append(item)
     return overview
+
+
+# The credential whose figures the Mentor Dashboard counts towards (DOMAIN.md: the CMM).
+DASHBOARD_CREDENTIAL = "CMM"
+
+
+def dashboard_targets(today: datetime.date) -> Targets | None:
+    """The Mentor Dashboard's thresholds, from the dashboard credential's rules in force (or,
+    before any rule set is loaded, its newest data file in force): practice asks through
+    `practice.progress.TARGET_SOURCES`, registered in CredentialsConfig.ready()."""
+    rule_set = RuleSet.objects.current(DASHBOARD_CREDENTIAL, today)
+    rules = rule_set.rules if rule_set is not None else _rules_from_files(today)
+    if rules is None:
+        return None
+    sessions = next(
+        (r for r in rules.renewal.requirements if r.kind == "sessions_per_cycle_year"), None
+    )
+    engagements = rules.requirement("completed_engagements")
+    references = rules.requirement("verified_references")
+    training = rules.requirement("training_hours")
+    return Targets(
+        sessions_per_year=sessions.count if sessions else None,
+        engagements=engagements.count if engagements else None,
+        references=references.count if references else None,
+        training_hours=training.hours if training else None,
+    )
+
+
+def _rules_from_files(today: datetime.date):
+    in_force = []
+    for path in sorted(DATA_DIR.glob(f"{DASHBOARD_CREDENTIAL}-*.yaml")):
+        _content, rules = read_rule_file(path)
+        if rules.effective_date <= today:
+            in_force.append(rules)
+    return max(in_force, key=lambda r: r.effective_date, default=None)

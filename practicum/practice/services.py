@@ -132,13 +132,21 @@ def client_name_warnings(text: str, *, mentor: User) -> list[str]:
     return sorted(set(found), key=found.index)
 
 
+def future_session_refusal(starts_at: datetime.datetime) -> str | None:
+    """The one "no future session" rule: the session form, the service and the importer ask it."""
+    if starts_at > timezone.now():
+        return _("A session in the future cannot be logged as held.")
+    return None
+
+
 def _check_session_facts(
     *, mentor: User, relationship: SupervisionRelationship, starts_at: datetime.datetime
 ) -> None:
     if relationship.mentor_id != mentor.pk:
         raise ValidationError(_("Choose one of your own supervisors."))
-    if starts_at > timezone.now():
-        raise ValidationError(_("A session in the future cannot be logged as held."))
+    refusal = future_session_refusal(starts_at)
+    if refusal:
+        raise ValidationError(refusal, code="future")
     day = timezone.localdate(starts_at)
     if day < relationship.started_on or (relationship.ended_on and day > relationship.ended_on):
         raise ValidationError(
@@ -146,13 +154,15 @@ def _check_session_facts(
             % {
                 "start": relationship.started_on,
                 "end": relationship.ended_on or _("now"),
-            }
+            },
+            code="relationship_dates",
         )
 
 
 def _duplicate_error() -> ValidationError:
     return ValidationError(
-        _("A session with this supervisor starting at that time is already in your log.")
+        _("A session with this supervisor starting at that time is already in your log."),
+        code="duplicate",
     )
 
 

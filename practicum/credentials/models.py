@@ -20,18 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.credentials.rules import Rules
 from practicum.lib.crypto import EncryptedTextField
+from practicum.lib.dates import add_years  # noqa: F401 (re-exported: callers import it from here)
 
 
 def body_today() -> datetime.date:
     """The body's calendar day (UTC): deadlines and expiry do not depend on the viewer's zone."""
     return timezone.now().astimezone(datetime.UTC).date()
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def new_verification_code() -> str:

@@ -3,21 +3,19 @@
 import datetime
 import re
 import secrets
-import zoneinfo
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import Role, User
 from practicum.audit.services import audit_record
-from practicum.lib.emails import enqueue_email
+from practicum.lib.emails import send_templated_email
+from practicum.lib.urls import absolute_url
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -48,19 +46,10 @@ def _signed_facts(session: SupervisionSession) -> dict:
     return {name: getattr(session, name) for name in SIGNED_FACTS}
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _email(template: str, *, to: str, context: dict, recipient: User | None = None) -> None:
-    """Render in the recipient's language and time zone when they are a user; otherwise in the
-    current ones (the time zone is always named in the text)."""
-    zone = zoneinfo.ZoneInfo(recipient.time_zone) if recipient else timezone.get_current_timezone()
-    language = recipient.preferred_language if recipient else translation.get_language()
-    with timezone.override(zone), translation.override(language):
-        subject = render_to_string(f"practice/email/{template}_subject.txt", context).strip()
-        text = render_to_string(f"practice/email/{template}.txt", context)
-    enqueue_email(to=[to], subject=" ".join(subject.split()), text=text)
+    """In the recipient's language and zone when they are a user; otherwise in the current ones
+    (the time zone is always named in the text)."""
+    send_templated_email(f"practice/email/{template}", to=to, recipient=recipient, context=context)
 
 
 # --- Supervision relationships ------------------------------------------------------------
@@ -288,14 +277,16 @@ def sign_off_request_many(*, sessions: list[SupervisionSession]) -> None:
             context["items"] = [
                 (
                     s,
-                    _absolute(reverse("practice:external_sign_off", args=[_new_sign_off_link(s)])),
+                    absolute_url(
+                        reverse("practice:external_sign_off", args=[_new_sign_off_link(s)])
+                    ),
                 )
                 for s in group
             ]
             context["days"] = SIGN_OFF_LINK_DAYS
             _email("sign_off_digest", to=relationship.external_email, context=context)
         else:
-            context["url"] = _absolute(reverse("practice:sign_off_queue"))
+            context["url"] = absolute_url(reverse("practice:sign_off_queue"))
             _email(
                 "sign_off_digest",
                 to=relationship.supervisor.email,
@@ -309,7 +300,7 @@ def sign_off_request(*, session: SupervisionSession) -> str | None:
     relationship = session.relationship
     context = {"session": session, "mentor": session.mentor, "relationship": relationship}
     if not relationship.is_external:
-        context["url"] = _absolute(reverse("practice:sign_off_queue"))
+        context["url"] = absolute_url(reverse("practice:sign_off_queue"))
         _email(
             "sign_off_request",
             to=relationship.supervisor.email,
@@ -318,7 +309,7 @@ def sign_off_request(*, session: SupervisionSession) -> str | None:
         )
         return None
     token = _new_sign_off_link(session)
-    context["url"] = _absolute(reverse("practice:external_sign_off", args=[token]))
+    context["url"] = absolute_url(reverse("practice:external_sign_off", args=[token]))
     context["days"] = SIGN_OFF_LINK_DAYS
     _email("sign_off_request", to=relationship.external_email, context=context)
     return token
@@ -386,7 +377,7 @@ def session_sign_off(
         recipient=session.mentor,
         context={
             "session": session,
-            "url": _absolute(reverse("practice:session_detail", args=[session.pk])),
+            "url": absolute_url(reverse("practice:session_detail", args=[session.pk])),
         },
     )
     return session
@@ -531,7 +522,7 @@ def reference_send(*, reference: Reference) -> str:
         context={
             "reference": reference,
             "mentor": reference.engagement.mentor,
-            "url": _absolute(reverse("practice:referee_response", args=[token])),
+            "url": absolute_url(reverse("practice:referee_response", args=[token])),
             "days": REFERENCE_LINK_DAYS,
         },
     )
@@ -591,7 +582,7 @@ def reference_respond(
         recipient=engagement.mentor,
         context={
             "reference": reference,
-            "url": _absolute(reverse("practice:engagement_detail", args=[engagement.pk])),
+            "url": absolute_url(reverse("practice:engagement_detail", args=[engagement.pk])),
         },
     )
     return reference

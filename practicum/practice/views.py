@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice import services
 from practicum.practice.forms import (
     EndRelationshipForm,
@@ -104,7 +104,7 @@ def _end(request, relationship, next_url: str):
                 relationship=relationship, by=request.user, ended_on=form.cleaned_data["ended_on"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(request, _("The supervision relationship has ended."))
     else:

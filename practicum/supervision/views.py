@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice.models import SupervisionRelationship, SupervisionSession
 from practicum.supervision import feedback, services
 from practicum.supervision.calendar import absolute, feed_ics
@@ -426,7 +426,7 @@ def booking_cancel(request, code: str):
                 booking=booking, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(request, _("Cancelled. Both of you have been told."))
     else:
@@ -472,7 +472,7 @@ def booking_attendance(request, code: str):
                 booking=booking, by=request.user, held=form.cleaned_data["held"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(
                 request,

@@ -2,19 +2,16 @@
 
 import json
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import User
 from practicum.audit.models import AuditEntry
 from practicum.audit.services import audit_record, audit_trail
-from practicum.credentials.evidence import mentor_zone
 from practicum.credentials.models import Application, Credential, Sequence
-from practicum.lib.emails import enqueue_email
+from practicum.lib.emails import send_templated_email
+from practicum.lib.urls import absolute_url
 
 DUE_SOON_DAYS = 7
 Status = Application.Status
@@ -61,17 +58,15 @@ AUDIT_ACTIONS = {
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+absolute = absolute_url
 
 
 def _email(template: str, *, to: User, context: dict) -> None:
     """Rendered in the recipient's language and time zone; never carries client data or
     staff's free text: it says what happened and links to the page."""
-    with timezone.override(mentor_zone(to)), translation.override(to.preferred_language):
-        subject = render_to_string(f"credentials/email/{template}_subject.txt", context).strip()
-        text = render_to_string(f"credentials/email/{template}.txt", {**context, "user": to})
-    enqueue_email(to=[to.email], subject=" ".join(subject.split()), text=text)
+    send_templated_email(
+        f"credentials/email/{template}", recipient=to, context={**context, "user": to}
+    )
 
 
 def _audit(

@@ -1,17 +1,16 @@
 """Constants, hook lists and helpers the supervision services share."""
 
 import datetime
-import zoneinfo
 from collections.abc import Callable
 
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import User
-from practicum.lib.emails import enqueue_email
-from practicum.supervision.calendar import CalendarEvent, absolute, invitation_ics
+from practicum.lib.dates import user_zone
+from practicum.lib.emails import render_email, send_templated_email
+from practicum.lib.urls import absolute_reverse
+from practicum.supervision.calendar import CalendarEvent, invitation_ics
 from practicum.supervision.models import GroupMembership, LabRegistration
 from practicum.supervision.tasks import enqueue_calendar_email
 
@@ -47,11 +46,7 @@ AUDIT_ACTIONS = {
 # --- Email --------------------------------------------------------------------------------
 
 
-def _zone(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+_zone = user_zone
 
 
 def _email(
@@ -63,23 +58,23 @@ def _email(
 ) -> None:
     """Render `supervision/email/<template>` in the recipient's language and zone and queue it;
     with `event`, an .ics invitation (built in the same language) goes with it."""
-    with timezone.override(_zone(to)), translation.override(to.preferred_language):
-        context = {**context, "recipient": to}
-        subject = render_to_string(f"supervision/email/{template}_subject.txt", context)
-        subject = " ".join(subject.split())
-        text = render_to_string(f"supervision/email/{template}.txt", context)
-        if event is None:
-            enqueue_email(to=[to.email], subject=subject, text=text)
-            return
+    context = {**context, "recipient": to}
+    if event is None:
+        send_templated_email(f"supervision/email/{template}", recipient=to, context=context)
+        return
+    subject, text, _html = render_email(
+        f"supervision/email/{template}", recipient=to, context=context
+    )
+    with timezone.override(user_zone(to)), translation.override(to.preferred_language):
         item = event()
-        enqueue_calendar_email(
-            to=[to.email],
-            subject=subject,
-            text=text,
-            ics=invitation_ics(item),
-            method="CANCEL" if item.cancelled else "REQUEST",
-        )
+    enqueue_calendar_email(
+        to=[to.email],
+        subject=subject,
+        text=text,
+        ics=invitation_ics(item),
+        method="CANCEL" if item.cancelled else "REQUEST",
+    )
 
 
 def _url(name: str, *args) -> str:
-    return absolute(reverse(name, args=args))
+    return absolute_reverse(name, *args)

@@ -1,7 +1,6 @@
 """Absolute URLs for emails, calendar files and badges, built from `settings.SITE_URL`."""
 
 from django.conf import settings
-from django.urls import reverse
 
 
 def absolute_url(path: str) -> str:
@@ -11,4 +10,6 @@ def absolute_url(path: str) -> str:
 
 def absolute_reverse(name: str, *args, **kwargs) -> str:
     """The absolute URL of a named route, e.g. ``absolute_reverse("practice:sign_off_queue")``."""
+    from django.urls import reverse  # at call time: modules loaded early may import this one
+
     return absolute_url(reverse(name, args=args or None, kwargs=kwargs or None))

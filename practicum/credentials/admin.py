@@ -5,7 +5,6 @@ from django.contrib import admin
 
 from practicum.credentials.models import (
     Application,
-    AuditEvent,
     BadgeSigningKey,
     Credential,
     RenewalReminder,
@@ -55,12 +54,6 @@ class CredentialAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "event", "actor_name", "application", "credential"]
-    list_filter = ["event"]
 
 
 @admin.register(RenewalReminder)

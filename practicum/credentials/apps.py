@@ -6,6 +6,11 @@ class CredentialsConfig(AppConfig):
     label = "credentials"
 
     def ready(self) -> None:
+        from practicum.audit.services import register_actions
+        from practicum.credentials.services import AUDIT_ACTIONS
+
+        register_actions(AUDIT_ACTIONS)
+
         # practice may not import credentials: it asks, through this hook, whether a record it
         # is about to delete is cited by an application (practicum/practice/erasure.py).
         from practicum.credentials.citations import record_cited_by_application
@@ -13,6 +18,13 @@ class CredentialsConfig(AppConfig):
 
         if record_cited_by_application not in CITATION_CHECKS:
             CITATION_CHECKS.append(record_cited_by_application)
+
+        # The Mentor Dashboard counts towards the credential rules' own thresholds.
+        from practicum.credentials.services import dashboard_targets
+        from practicum.practice.progress import TARGET_SOURCES
+
+        if dashboard_targets not in TARGET_SOURCES:
+            TARGET_SOURCES.append(dashboard_targets)
 
         # supervision may not import credentials either: labs for credentialed mentors ask here.
         from practicum.supervision.services import CREDENTIAL_CHECKS

@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from practicum.credentials.models import Credential, Payment
 from practicum.credentials.services import absolute
-from practicum.practice.exports import pdf_font
+from practicum.lib.pdf import pdf_font, pdf_plain
 
 ISSUER = "International Mentoring Center"
 
@@ -38,10 +38,7 @@ def _qr_png(url: str) -> ImageReader:
     return ImageReader(buffer)
 
 
-def _plain(value) -> str:
-    """Text for canvas.drawString: characters the font lacks become "?" (no markup here)."""
-    font = pdf_font()
-    return "".join(c if c == " " or font.covers(c) else "?" for c in str(value))
+_plain = pdf_plain
 
 
 def _day(day) -> str:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.credentials.rules import TRAINING_SOURCES, Requirement
+from practicum.lib.dates import add_years
 
 COMPLETED = "completed"
 VERIFIED_REFERENCE = ("confirmed", "corrected")
@@ -404,11 +405,7 @@ class Evaluation:
 # --- The rules ------------------------------------------------------------------------------
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+_add_years = add_years  # one home: practicum.lib.dates
 
 
 def training_hours(req: Requirement, records: Records, **_kw) -> RequirementResult:

@@ -1,7 +1,6 @@
 """Read a mentor's records into the engine's plain facts, in a fixed number of queries."""
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from practicum.credentials.eligibility import (
     TrainingFact,
 )
 from practicum.credentials.models import Credential
+from practicum.lib.dates import user_zone
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -25,12 +25,7 @@ from practicum.practice.models import (
     TrainingRecord,
 )
 
-
-def mentor_zone(user) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+mentor_zone = user_zone  # one home: practicum.lib.dates
 
 
 def gather(

@@ -4,7 +4,7 @@ Rule sets are loaded from `data/rules/*.yaml` (see loader.py): a published versi
 changes; a change is a new version. An application freezes the evidence it was judged on
 (`snapshot`, encrypted: it names mentees and referees). Issued credentials are never edited
 in place except for their status (suspension, revocation, expiry), and every change writes an
-`AuditEvent`.
+`practicum.audit` entry.
 """
 
 import datetime
@@ -12,7 +12,6 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,18 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.credentials.rules import Rules
 from practicum.lib.crypto import EncryptedTextField
+from practicum.lib.dates import add_years  # noqa: F401 (re-exported: callers import it from here)
 
 
 def body_today() -> datetime.date:
     """The body's calendar day (UTC): deadlines and expiry do not depend on the viewer's zone."""
     return timezone.now().astimezone(datetime.UTC).date()
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def new_verification_code() -> str:
@@ -604,57 +597,3 @@ class BadgeSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
-
-
-class AuditEvent(models.Model):
-    """Who did what to an application or a credential, with the values before and after."""
-
-    class Event(models.TextChoices):
-        SUBMITTED = "submitted", _("Submitted")
-        INVOICED = "invoiced", _("Invoice issued")
-        PAID = "paid", _("Payment recorded")
-        AUDIT_DRAWN = "audit_drawn", _("Renewal audit draw")
-        ASSIGNED = "assigned", _("Assigned")
-        INFO_REQUESTED = "info_requested", _("More information requested")
-        ANSWERED = "answered", _("Applicant answered")
-        NOTE_ADDED = "note_added", _("Staff note added")
-        REFEREE_CONTACTED = "referee_contacted", _("Referee contacted")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Not approved")
-        ISSUED = "issued", _("Credential issued")
-        EXPIRED = "expired", _("Credential expired")
-        SUSPENDED = "suspended", _("Credential suspended")
-        REINSTATED = "reinstated", _("Credential reinstated")
-        REVOKED = "revoked", _("Credential revoked")
-        REMINDED = "reminded", _("Renewal reminder sent")
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150, blank=True)
-    application = models.ForeignKey(
-        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
-    )
-    credential = models.ForeignKey(
-        Credential, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
-    )
-    event = models.CharField(max_length=24, choices=Event.choices)
-    old = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    new = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                name="audit_event_has_a_subject",
-                condition=Q(application__isnull=False) | Q(credential__isnull=False),
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["application", "at"]),
-            models.Index(fields=["credential", "at"]),
-        ]
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_event_display()} by {self.actor_name or 'the platform'}"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.accounts.models import RoleGrant, User
+from practicum.audit.services import audit_erase_person, audit_record
 from practicum.frameworks.models import PledgeAcceptance
 from practicum.practice.models import (
     CpdEntry,
@@ -198,6 +199,10 @@ def account_erase(*, user: User) -> None:
     RoleGrant.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # The audit trail keeps the bare fact that the account was erased, and of every entry about
+    # or by this person only the act itself (no values, no name).
+    audit_record(actor=user, action="account.erased", subject=user, person=user)
+    audit_erase_person(user=user)
     # Anything else that hangs off the user (added by later issues) goes by its CASCADE here,
     # or blocks the erasure by its PROTECT: then the whole erasure rolls back.
     user.delete()

@@ -20,17 +20,14 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.dates import add_years
 from practicum.lib.forms import flash_service_errors
 from practicum.practice import erasure, exports
 
 MAX_PERIOD_YEARS = 10
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+_add_years = add_years  # one home: practicum.lib.dates
 
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:

@@ -10,16 +10,12 @@ import csv
 import datetime
 import io
 import json
-import unicodedata
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-import reportlab
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
@@ -28,12 +24,18 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from practicum.accounts.models import User
 from practicum.frameworks.models import Competency, EthicsClause, PledgeAcceptance
+from practicum.lib.dates import user_zone
+from practicum.lib.pdf import (  # noqa: F401 (re-exported)
+    FONT_CANDIDATES,
+    PdfFont,
+    _cp1252,
+    pdf_font,
+    pdf_text,
+)
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -49,11 +51,7 @@ DATED_LOGS = frozenset({"sessions", "cpd"})
 JSON_FORMAT_VERSION = 1
 
 
-def mentor_zone(user: User) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(user.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+mentor_zone = user_zone  # one home: practicum.lib.dates
 
 
 def period_bounds(
@@ -252,70 +250,7 @@ def log_csv(
 
 # --- PDF --------------------------------------------------------------------------------------
 
-# DejaVu Sans covers most scripts' Latin, Greek and Cyrillic letters; Debian and Fedora ship it.
-# Bitstream Vera (its ancestor, Western European only) comes with reportlab itself. Helvetica,
-# built into every PDF reader, is the last resort (Windows-1252 only).
-_REPORTLAB_FONTS = Path(reportlab.__file__).parent / "fonts"
-FONT_CANDIDATES = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
-    (str(_REPORTLAB_FONTS / "Vera.ttf"), str(_REPORTLAB_FONTS / "VeraBd.ttf")),
-)
-
-
-@dataclass(frozen=True)
-class PdfFont:
-    regular: str
-    bold: str
-    covers: Callable[[str], bool]
-
-
-def _cp1252(char: str) -> bool:
-    try:
-        char.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _has_glyph(glyphs: frozenset[int]) -> Callable[[str], bool]:
-    return lambda char: ord(char) in glyphs
-
-
-@cache
-def pdf_font() -> PdfFont:
-    """The first font found that renders the most; registered with reportlab once."""
-    for regular_path, bold_path in FONT_CANDIDATES:
-        if not (Path(regular_path).is_file() and Path(bold_path).is_file()):
-            continue
-        try:
-            regular = TTFont("PracticumSans", regular_path)
-            bold = TTFont("PracticumSans-Bold", bold_path)
-        except (TTFError, OSError):
-            continue
-        pdfmetrics.registerFont(regular)
-        pdfmetrics.registerFont(bold)
-        glyphs = frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
-        return PdfFont("PracticumSans", "PracticumSans-Bold", _has_glyph(glyphs))
-    return PdfFont("Helvetica", "Helvetica-Bold", _cp1252)
-
-
-def pdf_text(value, font: PdfFont | None = None) -> str:
-    """Text safe for a reportlab Paragraph: control characters become spaces, characters the
-    font cannot draw become "?", and markup characters are escaped."""
-    font = font or pdf_font()
-    chars = []
-    for char in str(value if value is not None else ""):
-        if unicodedata.category(char).startswith("C"):
-            chars.append(" ")
-        elif char == " " or font.covers(char):
-            chars.append(char)
-        else:
-            chars.append("?")
-    return escape("".join(chars))
+# The font and safe text come from practicum.lib.pdf (re-exported here for existing imports).
 
 
 @dataclass

@@ -11,6 +11,7 @@ from practicum.practice.models import (
     SessionFormat,
     SupervisionRelationship,
 )
+from practicum.practice.services import future_session_refusal
 
 
 class DateInput(forms.DateInput):
@@ -168,8 +169,9 @@ class SessionForm(forms.Form):
         if day and start:
             zone = timezone.get_current_timezone()
             data["starts_at"] = datetime.datetime.combine(day, start, tzinfo=zone)
-            if data["starts_at"] > timezone.now():
-                self.add_error("held_on", _("A session in the future cannot be logged as held."))
+            refusal = future_session_refusal(data["starts_at"])
+            if refusal:
+                self.add_error("held_on", refusal)
         return data
 
     def session_fields(self) -> dict:

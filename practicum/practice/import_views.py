@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice import importer
 from practicum.practice.models import ImportBatch, SupervisionRelationship
 
@@ -191,7 +191,7 @@ def import_confirm(request, code: str):
     try:
         imported, skipped = importer.batch_commit(batch=batch)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
         return redirect("practice:import_preview", code=batch.code)
     if batch.kind == ImportBatch.Kind.SESSIONS:
         text = ngettext(

@@ -367,14 +367,8 @@ class _SessionRules:
             name = _normalised(relationship.supervisor_name)
             self.by_name.setdefault(name, []).append(relationship)
         self.names = sorted({r.supervisor_name for r in relationships}, key=str.casefold)
-        self.taken = set(
-            SupervisionSession.objects.filter(mentor=mentor).values_list(
-                "relationship_id", "starts_at"
-            )
-        )
         self.in_file: dict[tuple, int] = {}
         self.zone = timezone.get_current_timezone()
-        self.now = timezone.now()
 
     def __call__(self, row: Row) -> tuple[dict | None, list[dict]]:
         cells = _Cells(row)
@@ -393,21 +387,13 @@ class _SessionRules:
         actions = cells.text("actions", max_length=MAX_TEXT_LENGTH)
         relationship = self._relationship(cells, day)
         starts_at = None
+        # The session rules themselves (no future session, one per supervisor and start, the
+        # relationship's dates) are the service's: the check runs it (`_rehearse`).
         if day and start:
             starts_at = datetime.datetime.combine(day, start, tzinfo=self.zone)
-            if starts_at > self.now:
-                cells.fail("date", _("A session in the future cannot be logged as held."))
         if relationship and starts_at:
             pair = (relationship.pk, starts_at)
-            if pair in self.taken:
-                cells.fail(
-                    "date",
-                    _(
-                        "A session with this supervisor starting at that time is "
-                        "already in your log."
-                    ),
-                )
-            elif pair in self.in_file:
+            if pair in self.in_file:
                 cells.fail(
                     "date",
                     _("Row %(row)s has a session with this supervisor starting at the same time.")
@@ -645,6 +631,7 @@ def batch_parse(*, batch: ImportBatch) -> None:
         try:
             rows = parse(kind=batch.kind, text=batch.payload)
             plan = _plan(mentor=mentor, kind=batch.kind, rows=rows, progress=progress)
+            _rehearse(mentor=mentor, kind=batch.kind, plan=plan)
         except Exception as exc:
             # An exception's message may quote a cell: log where it failed, not what it said.
             logger.error(
@@ -763,7 +750,35 @@ def _check_committable(batch: ImportBatch) -> None:
         raise ValidationError(_("Nothing will be saved until the file is corrected."))
 
 
-def _save_all(*, mentor: User, kind: str, plan: Plan) -> None:
+# Where a service's refusal (by its code) is shown in the preview; others name no column.
+SERVICE_ERROR_COLUMNS = {"future": "date", "duplicate": "date", "relationship_dates": "supervisor"}
+
+
+def _row_errors(row: int, error: ValidationError) -> list[dict]:
+    errors = []
+    for item in error.error_list if hasattr(error, "error_list") else [error]:
+        message = item.message % item.params if item.params else item.message
+        errors.append(_error(row, SERVICE_ERROR_COLUMNS.get(item.code, ""), message))
+    return errors
+
+
+class _Rehearsal(Exception):
+    """Raised to roll back the rehearsal of an import."""
+
+
+def _rehearse(*, mentor: User, kind: str, plan: Plan) -> None:
+    """Run the real services on every entry in a transaction that is then rolled back, so the
+    preview shows what committing would refuse, by the very rules that would refuse it."""
+    try:
+        with transaction.atomic():
+            _save_all(mentor=mentor, kind=kind, plan=plan, notify=False)
+            raise _Rehearsal
+    except _Rehearsal:
+        pass
+    plan.errors.sort(key=lambda error: (error["row"] is None, error["row"] or 0))
+
+
+def _save_all(*, mentor: User, kind: str, plan: Plan, notify: bool = True) -> None:
     """Create each entry; a refusal becomes a row error (the caller then rolls everything back).
     Supervisors hear once per import, in a digest, not once per session."""
     logged: list = []
@@ -782,6 +797,6 @@ def _save_all(*, mentor: User, kind: str, plan: Plan) -> None:
                 engagement.full_clean()
                 engagement.save()
         except ValidationError as error:
-            plan.add_errors([_error(entry.row, "", message) for message in error.messages])
-    if logged and not plan.errors:
+            plan.add_errors(_row_errors(entry.row, error))
+    if notify and logged and not plan.errors:
         services.sign_off_request_many(sessions=logged)

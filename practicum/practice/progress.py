@@ -1,10 +1,12 @@
 """How far a mentor has come: the Mentor Dashboard's numbers, in a fixed number of queries.
 
-Thresholds are the CMM's as DOMAIN.md states them; the credentials issue will move them into
-the versioned rule sets and this module will read them from there.
+The thresholds (sessions a year, engagements, references, training hours) are the credential
+rules' own: `credentials` registers the source in `TARGET_SOURCES` from its AppConfig.ready()
+(practice may not import it), and this module reads them through `dashboard_targets`.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,10 +24,30 @@ from practicum.practice.models import (
     TrainingRecord,
 )
 
-SESSIONS_PER_YEAR = 5
-ENGAGEMENTS_NEEDED = 10
-REFERENCES_NEEDED = 5
-TRAINING_HOURS_NEEDED = Decimal(50)
+
+@dataclass(frozen=True)
+class Targets:
+    """What the dashboard counts towards; None where no rule in force sets a figure."""
+
+    sessions_per_year: int | None = None
+    engagements: int | None = None
+    references: int | None = None
+    training_hours: Decimal | None = None
+
+
+# Each takes a date and returns the Targets in force then, or None. Filled by `credentials`.
+TARGET_SOURCES: list[Callable[[datetime.date], Targets | None]] = []
+
+
+def dashboard_targets(today: datetime.date | None = None) -> Targets:
+    today = today or timezone.localdate()
+    for source in TARGET_SOURCES:
+        targets = source(today)
+        if targets is not None:
+            return targets
+    return Targets()
+
+
 CHART_MONTHS = 24
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=2))
 
@@ -48,6 +70,7 @@ class MentorProgress:
     engagements_completed: int
     references_verified: int
     training_hours: Decimal
+    targets: Targets = field(default_factory=Targets)
     months: list[MonthBar] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
 
@@ -104,6 +127,7 @@ def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgres
         engagements_completed=engagements,
         references_verified=references,
         training_hours=training,
+        targets=dashboard_targets(today),
         months=_monthly(mentor, today, zone),
     )
     progress.next_steps = _next_steps(progress)
@@ -160,7 +184,8 @@ def _next_steps(p: MentorProgress) -> list[str]:
             )
             % {"n": p.sessions_disputed}
         )
-    missing = SESSIONS_PER_YEAR - p.sessions_confirmed - p.sessions_pending
+    t = p.targets
+    missing = (t.sessions_per_year or 0) - p.sessions_confirmed - p.sessions_pending
     if missing > 0:
         steps.append(
             ngettext(
@@ -170,22 +195,22 @@ def _next_steps(p: MentorProgress) -> list[str]:
             )
             % {"n": missing}
         )
-    if p.references_verified < REFERENCES_NEEDED:
-        n = REFERENCES_NEEDED - p.references_verified
+    if t.references is not None and p.references_verified < t.references:
+        n = t.references - p.references_verified
         steps.append(
             ngettext("%(n)d more verified reference.", "%(n)d more verified references.", n)
             % {"n": n}
         )
-    if p.engagements_completed < ENGAGEMENTS_NEEDED:
-        n = ENGAGEMENTS_NEEDED - p.engagements_completed
+    if t.engagements is not None and p.engagements_completed < t.engagements:
+        n = t.engagements - p.engagements_completed
         steps.append(
             ngettext("%(n)d more completed engagement.", "%(n)d more completed engagements.", n)
             % {"n": n}
         )
-    if p.training_hours < TRAINING_HOURS_NEEDED:
+    if t.training_hours is not None and p.training_hours < t.training_hours:
         steps.append(
             _("%(n)s more hours of mentoring training.")
-            % {"n": format((TRAINING_HOURS_NEEDED - p.training_hours).normalize(), "f")}
+            % {"n": format((t.training_hours - p.training_hours).normalize(), "f")}
         )
     return steps
 

@@ -3,20 +3,21 @@
 import datetime
 import re
 import secrets
-import zoneinfo
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import Role, User
-from practicum.lib.emails import enqueue_email
+from practicum.audit.services import audit_record
+from practicum.lib.emails import send_templated_email
+from practicum.lib.urls import absolute_url
 from practicum.practice.models import (
+    CpdEntry,
     MentoringEngagement,
     Reference,
     SignOffLink,
@@ -30,20 +31,25 @@ REFERENCE_LINK_DAYS = 30
 # Editing these on a confirmed entry changes what the supervisor confirmed: a new sign-off.
 SIGNED_FACTS = ("starts_at", "duration_minutes", "format", "relationship_id")
 
+# action -> label, registered with the audit trail in PracticeConfig.ready().
+AUDIT_ACTIONS = {
+    "session.confirmed": gettext_lazy("Session confirmed by the supervisor"),
+    "session.disputed": gettext_lazy("Session disputed by the supervisor"),
+    "session.reopened": gettext_lazy("Signed-off session changed: sent for a new sign-off"),
+    "session.recorded_from_attendance": gettext_lazy("Session recorded from attendance"),
+    "cpd.recorded_from_attendance": gettext_lazy("CPD recorded from lab attendance"),
+    "account.erased": gettext_lazy("Account erased"),
+}
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+
+def _signed_facts(session: SupervisionSession) -> dict:
+    return {name: getattr(session, name) for name in SIGNED_FACTS}
 
 
 def _email(template: str, *, to: str, context: dict, recipient: User | None = None) -> None:
-    """Render in the recipient's language and time zone when they are a user; otherwise in the
-    current ones (the time zone is always named in the text)."""
-    zone = zoneinfo.ZoneInfo(recipient.time_zone) if recipient else timezone.get_current_timezone()
-    language = recipient.preferred_language if recipient else translation.get_language()
-    with timezone.override(zone), translation.override(language):
-        subject = render_to_string(f"practice/email/{template}_subject.txt", context).strip()
-        text = render_to_string(f"practice/email/{template}.txt", context)
-    enqueue_email(to=[to], subject=" ".join(subject.split()), text=text)
+    """In the recipient's language and zone when they are a user; otherwise in the current ones
+    (the time zone is always named in the text)."""
+    send_templated_email(f"practice/email/{template}", to=to, recipient=recipient, context=context)
 
 
 # --- Supervision relationships ------------------------------------------------------------
@@ -115,13 +121,21 @@ def client_name_warnings(text: str, *, mentor: User) -> list[str]:
     return sorted(set(found), key=found.index)
 
 
+def future_session_refusal(starts_at: datetime.datetime) -> str | None:
+    """The one "no future session" rule: the session form, the service and the importer ask it."""
+    if starts_at > timezone.now():
+        return _("A session in the future cannot be logged as held.")
+    return None
+
+
 def _check_session_facts(
     *, mentor: User, relationship: SupervisionRelationship, starts_at: datetime.datetime
 ) -> None:
     if relationship.mentor_id != mentor.pk:
         raise ValidationError(_("Choose one of your own supervisors."))
-    if starts_at > timezone.now():
-        raise ValidationError(_("A session in the future cannot be logged as held."))
+    refusal = future_session_refusal(starts_at)
+    if refusal:
+        raise ValidationError(refusal, code="future")
     day = timezone.localdate(starts_at)
     if day < relationship.started_on or (relationship.ended_on and day > relationship.ended_on):
         raise ValidationError(
@@ -129,13 +143,15 @@ def _check_session_facts(
             % {
                 "start": relationship.started_on,
                 "end": relationship.ended_on or _("now"),
-            }
+            },
+            code="relationship_dates",
         )
 
 
 def _duplicate_error() -> ValidationError:
     return ValidationError(
-        _("A session with this supervisor starting at that time is already in your log.")
+        _("A session with this supervisor starting at that time is already in your log."),
+        code="duplicate",
     )
 
 
@@ -174,20 +190,51 @@ def session_log(
     return session
 
 
+def session_edit_refusal(session: SupervisionSession) -> str | None:
+    """Why the mentor may not edit this entry's facts, else None: the one rule the edit page
+    and `session_update` both ask."""
+    if session.is_from_attendance:
+        # Its facts come from the facilitator's attendance record, not from the mentor.
+        return _("This session was recorded from attendance; its facts are fixed.")
+    return None
+
+
 @transaction.atomic
 def session_update(
     *, session: SupervisionSession, competencies=None, clauses=None, **fields
 ) -> SupervisionSession:
     """Edit an entry. Changing what the supervisor confirmed sends it back for a new sign-off."""
     session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    refusal = session_edit_refusal(session)
+    if refusal:
+        raise ValidationError(refusal)
     relationship = fields.get("relationship", session.relationship)
     starts_at = fields.get("starts_at", session.starts_at)
     _check_session_facts(mentor=session.mentor, relationship=relationship, starts_at=starts_at)
-    before = {name: getattr(session, name) for name in SIGNED_FACTS}
+    before = _signed_facts(session)
     for name, value in fields.items():
         setattr(session, name, value)
     facts_changed = any(getattr(session, name) != before[name] for name in SIGNED_FACTS)
     if facts_changed and session.status != SupervisionSession.Status.PENDING:
+        # The entry goes back for a new sign-off; the trail keeps who had signed it and when.
+        changed = [name for name in SIGNED_FACTS if getattr(session, name) != before[name]]
+        audit_record(
+            actor=session.mentor,
+            action="session.reopened",
+            subject=session,
+            person=session.mentor,
+            before={
+                "status": session.status,
+                "signed_off_by": session.signed_off_by_name,
+                "signed_off_by_id": session.signed_off_by_id,
+                "signed_off_at": session.signed_off_at,
+                **{name: before[name] for name in changed},
+            },
+            after={
+                "status": SupervisionSession.Status.PENDING,
+                **{name: getattr(session, name) for name in changed},
+            },
+        )
         session.status = SupervisionSession.Status.PENDING
         session.signed_off_at = None
         session.signed_off_by = None
@@ -230,14 +277,16 @@ def sign_off_request_many(*, sessions: list[SupervisionSession]) -> None:
             context["items"] = [
                 (
                     s,
-                    _absolute(reverse("practice:external_sign_off", args=[_new_sign_off_link(s)])),
+                    absolute_url(
+                        reverse("practice:external_sign_off", args=[_new_sign_off_link(s)])
+                    ),
                 )
                 for s in group
             ]
             context["days"] = SIGN_OFF_LINK_DAYS
             _email("sign_off_digest", to=relationship.external_email, context=context)
         else:
-            context["url"] = _absolute(reverse("practice:sign_off_queue"))
+            context["url"] = absolute_url(reverse("practice:sign_off_queue"))
             _email(
                 "sign_off_digest",
                 to=relationship.supervisor.email,
@@ -251,7 +300,7 @@ def sign_off_request(*, session: SupervisionSession) -> str | None:
     relationship = session.relationship
     context = {"session": session, "mentor": session.mentor, "relationship": relationship}
     if not relationship.is_external:
-        context["url"] = _absolute(reverse("practice:sign_off_queue"))
+        context["url"] = absolute_url(reverse("practice:sign_off_queue"))
         _email(
             "sign_off_request",
             to=relationship.supervisor.email,
@@ -260,7 +309,7 @@ def sign_off_request(*, session: SupervisionSession) -> str | None:
         )
         return None
     token = _new_sign_off_link(session)
-    context["url"] = _absolute(reverse("practice:external_sign_off", args=[token]))
+    context["url"] = absolute_url(reverse("practice:external_sign_off", args=[token]))
     context["days"] = SIGN_OFF_LINK_DAYS
     _email("sign_off_request", to=relationship.external_email, context=context)
     return token
@@ -308,13 +357,27 @@ def session_sign_off(
     session.dispute_reason = "" if decision.confirm else decision.reason.strip()
     session.signed_off_at = timezone.now()
     session.save()
+    # The dispute's reason is the supervisor's free text: it stays on the entry, not the trail.
+    audit_record(
+        actor=by,
+        actor_name="" if by is not None else session.signed_off_by_name,
+        action="session.confirmed" if decision.confirm else "session.disputed",
+        subject=session,
+        person=session.mentor,
+        before={"status": SupervisionSession.Status.PENDING},
+        after={
+            "status": session.status,
+            "signed_off_by": session.signed_off_by_name,
+            "by_link": link is not None,
+        },
+    )
     _email(
         "sign_off_result",
         to=session.mentor.email,
         recipient=session.mentor,
         context={
             "session": session,
-            "url": _absolute(reverse("practice:session_detail", args=[session.pk])),
+            "url": absolute_url(reverse("practice:session_detail", args=[session.pk])),
         },
     )
     return session
@@ -326,6 +389,102 @@ def sign_off_link_for_token(token: str) -> SignOffLink | None:
         .filter(token_hash=token_digest(token))
         .first()
     )
+
+
+# --- Records made from attendance (supervision calls these) -------------------------------
+
+
+@transaction.atomic
+def session_record_from_attendance(
+    *,
+    mentor: User,
+    facilitator: User,
+    source: str,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    format: str,
+    focus: str,
+    relationship: SupervisionRelationship | None = None,
+) -> SupervisionSession:
+    """The attendee's log entry for a booking, group session or lab they attended, already
+    signed off by the facilitator: created once per (mentor, source), however often
+    attendance is marked. Its facts stay fixed (`SupervisionSession.is_from_attendance`)."""
+    existing = SupervisionSession.objects.filter(mentor=mentor, source=source).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    fields = {
+        "mentor": mentor,
+        "facilitator": facilitator,
+        "facilitator_name": facilitator.get_full_name()[:150],
+        "source": source,
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "format": format,
+        "focus": focus[:200],
+        "status": SupervisionSession.Status.CONFIRMED,
+        "signed_off_by": facilitator,
+        "signed_off_by_name": facilitator.get_full_name()[:150],
+        "signed_off_at": now,
+    }
+    try:
+        with transaction.atomic():
+            session = SupervisionSession.objects.create(relationship=relationship, **fields)
+    except IntegrityError:
+        existing = SupervisionSession.objects.filter(mentor=mentor, source=source).first()
+        if existing is not None:
+            return existing
+        if relationship is None:
+            raise
+        # The mentor had already logged this very session with this supervisor: keep theirs,
+        # and record ours by its source only, so the attendance is still counted exactly once.
+        manual = SupervisionSession.objects.filter(
+            relationship=relationship, starts_at=starts_at
+        ).first()
+        if manual is not None:
+            return manual
+        session = SupervisionSession.objects.create(relationship=None, **fields)
+    audit_record(
+        actor=facilitator,
+        action="session.recorded_from_attendance",
+        subject=session,
+        person=mentor,
+        after={"source": source, "status": session.status, "format": format},
+    )
+    return session
+
+
+@transaction.atomic
+def cpd_record_from_attendance(
+    *,
+    mentor: User,
+    by: User,
+    source: str,
+    category: str,
+    title: str,
+    occurred_on: datetime.date,
+    hours,
+) -> CpdEntry:
+    """The CPD an attended event earns (a thematic lab's hours), once per (mentor, source)."""
+    entry, created = CpdEntry.objects.get_or_create(
+        mentor=mentor,
+        source=source,
+        defaults={
+            "category": category,
+            "title": title[:200],
+            "occurred_on": occurred_on,
+            "hours": hours,
+        },
+    )
+    if created:
+        audit_record(
+            actor=by,
+            action="cpd.recorded_from_attendance",
+            subject=entry,
+            person=mentor,
+            after={"source": source, "hours": hours, "occurred_on": occurred_on},
+        )
+    return entry
 
 
 # --- References ----------------------------------------------------------------------------
@@ -363,7 +522,7 @@ def reference_send(*, reference: Reference) -> str:
         context={
             "reference": reference,
             "mentor": reference.engagement.mentor,
-            "url": _absolute(reverse("practice:referee_response", args=[token])),
+            "url": absolute_url(reverse("practice:referee_response", args=[token])),
             "days": REFERENCE_LINK_DAYS,
         },
     )
@@ -423,7 +582,7 @@ def reference_respond(
         recipient=engagement.mentor,
         context={
             "reference": reference,
-            "url": _absolute(reverse("practice:engagement_detail", args=[engagement.pk])),
+            "url": absolute_url(reverse("practice:engagement_detail", args=[engagement.pk])),
         },
     )
     return reference

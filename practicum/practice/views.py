@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice import services
 from practicum.practice.forms import (
     EndRelationshipForm,
@@ -18,7 +18,7 @@ from practicum.practice.forms import (
     SignOffForm,
 )
 from practicum.practice.models import SupervisionRelationship, SupervisionSession
-from practicum.practice.progress import SESSIONS_PER_YEAR, chart_bars, mentor_progress
+from practicum.practice.progress import chart_bars, mentor_progress
 
 PAGE_SIZE = 25
 
@@ -52,7 +52,6 @@ def mentor_dashboard(request):
         {
             "progress": progress,
             "bars": chart_bars(progress),
-            "sessions_per_year": SESSIONS_PER_YEAR,
         },
     )
 
@@ -105,7 +104,7 @@ def _end(request, relationship, next_url: str):
                 relationship=relationship, by=request.user, ended_on=form.cleaned_data["ended_on"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(request, _("The supervision relationship has ended."))
     else:
@@ -183,9 +182,9 @@ def session_create(request):
 @member_required(Role.MENTOR)
 def session_edit(request, pk: int):
     session = _get_session_for_mentor(request, pk)
-    if session.is_from_attendance:
-        # Its facts come from the facilitator's attendance record, not from the mentor.
-        messages.info(request, _("This session was recorded from attendance; its facts are fixed."))
+    refusal = services.session_edit_refusal(session)
+    if refusal:
+        messages.info(request, refusal)
         return redirect("practice:session_detail", pk=session.pk)
     return _session_form_view(request, session=session)
 

@@ -4,7 +4,6 @@ pages (they email people and keep the audit); here rows are mostly read."""
 from django.contrib import admin
 
 from practicum.supervision.models import (
-    ApplicationEvent,
     Booking,
     EligibilityRuleSet,
     GroupMembership,
@@ -41,24 +40,12 @@ class ReflectionModelAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "version", "loaded_at"]
 
 
-class ApplicationEventInline(admin.TabularInline):
-    model = ApplicationEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "actor_name", "event", "old_status", "new_status", "note"]
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SupervisorApplication)
 class SupervisorApplicationAdmin(ReadOnlyAdmin):
     list_display = ["applicant", "status", "created_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     search_fields = ["applicant__email", "applicant__full_name"]
     list_select_related = ["applicant", "decided_by"]
-    inlines = [ApplicationEventInline]
 
 
 @admin.register(SupervisorProfile)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role
+from practicum.audit.services import audit_trail
 from practicum.frameworks.access import member_required
 from practicum.lib.forms import add_service_errors
 from practicum.supervision import services
@@ -105,5 +106,5 @@ def application_review(request, pk: int):
     return render(
         request,
         "supervision/application_review.html",
-        {"application": application, "form": form, "events": application.events.all()},
+        {"application": application, "form": form, "audit": audit_trail(application)},
     )

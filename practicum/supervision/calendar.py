@@ -7,8 +7,9 @@ titles, people's names and a link back, never confidential text.
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from practicum.lib.urls import absolute_url
 
 PRODID = "-//Practicum//Supervision//EN"
 UID_DOMAIN = "practicum"
@@ -86,5 +87,4 @@ def feed_ics(items: list[CalendarEvent], *, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+absolute = absolute_url

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role, User
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.supervision import services
 from practicum.supervision.forms import (
     AnswerForm,
@@ -111,7 +111,7 @@ def group_join(request, code: str):
     try:
         membership = services.group_request(group=group, mentor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         if membership.status == Status.WAITLISTED:
             messages.success(
@@ -130,7 +130,7 @@ def group_leave(request, code: str):
     try:
         services.group_leave(membership=membership, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         messages.success(request, _("You have left the group."))
     return redirect("supervision:group_detail", code=group.code)
@@ -271,7 +271,7 @@ def group_member_decide(request, code: str, pk: int):
             else:
                 message = _("Done. %(name)s has been told.") % {"name": name}
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         messages.success(request, message)
     return redirect("supervision:group_manage", code=group.code)
@@ -323,7 +323,7 @@ def group_session_attendance(request, code: str):
                 session=session, by=request.user, mentors=form.cleaned_data["attendees"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(
                 request,
@@ -340,7 +340,7 @@ def group_session_cancel(request, code: str):
     try:
         services.group_session_cancel(session=session, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         messages.success(request, _("Cancelled. The members have been told."))
     return redirect("supervision:group_session_detail", code=session.code)

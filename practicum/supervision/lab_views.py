@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role, User
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.supervision import services
 from practicum.supervision.forms import AttendanceForm, LabFilterForm, LabForm
 from practicum.supervision.models import LabRegistration, ThematicLab
@@ -108,7 +108,7 @@ def lab_register(request, code: str):
     try:
         registration = services.lab_register(lab=lab, mentor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         if registration.status == Registration.WAITLISTED:
             messages.success(
@@ -131,7 +131,7 @@ def lab_cancel(request, code: str):
     try:
         services.lab_registration_cancel(registration=registration, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_errors(request, error)
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect("supervision:lab_detail", code=lab.code)

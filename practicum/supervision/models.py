@@ -19,6 +19,7 @@ from django.conf.global_settings import LANGUAGES as ALL_LANGUAGES
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import validate_time_zone
@@ -139,29 +140,6 @@ class SupervisorApplication(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.SUBMITTED
-
-
-class ApplicationEvent(models.Model):
-    """Audit: who did what to an application, with the old and new status."""
-
-    application = models.ForeignKey(
-        SupervisorApplication, on_delete=models.CASCADE, related_name="events"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150)
-    event = models.CharField(max_length=32)
-    old_status = models.CharField(max_length=16, blank=True)
-    new_status = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.event} by {self.actor_name}"
 
 
 # --- Supervisor profiles ------------------------------------------------------------------
@@ -420,6 +398,29 @@ class Booking(models.Model):
     @property
     def source(self) -> str:
         return f"booking:{self.pk}"
+
+    def change_refusal(
+        self, by, *, notice_hours: int | None = None, now: datetime.datetime | None = None
+    ) -> str | None:
+        """Why `by` may not cancel or move this booking now, else None. The one rule behind
+        what the booking page offers and what `booking_cancel`/`booking_reschedule` refuse:
+        mentors keep the supervisor's notice period; the supervisor may always change it."""
+        if by.pk not in (self.mentor_id, self.supervisor_id):
+            return gettext("Only the mentor or the supervisor can change this booking.")
+        if not self.is_active:
+            return gettext("This booking has been cancelled.")
+        now = now or timezone.now()
+        if self.starts_at <= now:
+            return gettext("This session has already started.")
+        if by.pk == self.mentor_id:
+            if notice_hours is None:
+                notice_hours = self.supervisor.supervisor_profile.notice_hours
+            if self.starts_at - now < datetime.timedelta(hours=notice_hours):
+                return gettext(
+                    "This session starts within %(name)s’s notice period of %(hours)s hours: "
+                    "please contact them directly."
+                ) % {"name": self.supervisor.get_full_name(), "hours": notice_hours}
+        return None
 
 
 # --- Group supervision --------------------------------------------------------------------

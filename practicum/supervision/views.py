@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
-from practicum.lib.forms import add_service_errors
+from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice.models import SupervisionRelationship, SupervisionSession
 from practicum.supervision import feedback, services
 from practicum.supervision.calendar import absolute, feed_ics
@@ -386,6 +386,7 @@ def booking_detail(request, code: str):
     booking = _get_booking_for_user(request, code)
     is_supervisor = booking.supervisor_id == request.user.pk
     other = booking.mentor if is_supervisor else booking.supervisor
+    change_refusal = booking.change_refusal(request.user)
     can_mark = (
         is_supervisor
         and booking.is_active
@@ -399,7 +400,11 @@ def booking_detail(request, code: str):
             "booking": booking,
             "is_supervisor": is_supervisor,
             "other": other,
-            "can_change": booking.is_active and booking.starts_at > timezone.now(),
+            "can_change": change_refusal is None,
+            # Said only while the booking is still ahead (the notice period); the rest shows.
+            "change_refusal": change_refusal
+            if booking.is_active and booking.starts_at > timezone.now()
+            else None,
             "can_mark": can_mark,
             "cancel_form": CancelForm(),
             "attendance_form": BookingAttendanceForm(),
@@ -421,7 +426,7 @@ def booking_cancel(request, code: str):
                 booking=booking, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(request, _("Cancelled. Both of you have been told."))
     else:
@@ -467,7 +472,7 @@ def booking_attendance(request, code: str):
                 booking=booking, by=request.user, held=form.cleaned_data["held"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_errors(request, error)
         else:
             messages.success(
                 request,

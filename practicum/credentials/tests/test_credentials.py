@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from conftest import make_user
 from practicum.accounts.models import Role
+from practicum.audit.models import AuditEntry
+from practicum.audit.services import audit_trail
 from practicum.credentials import services
-from practicum.credentials.models import AuditEvent, Credential, add_years, body_today
+from practicum.credentials.models import Credential, add_years, body_today
 from practicum.credentials.tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +55,7 @@ def test_expire_credentials_runs_once_for_each_credential(rules, mentor):
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.status, due.status_changed_on, later.status) == ("expired", today, "active")
-    assert AuditEvent.objects.filter(credential=due, event="expired").count() == 1
+    assert AuditEntry.objects.for_subject(due).filter(action="credential.expired").count() == 1
 
 
 def test_suspension_and_revocation_need_a_reason_and_are_audited(cmm, staff, run_tasks, mentor):
@@ -73,7 +75,7 @@ def test_suspension_and_revocation_need_a_reason_and_are_audited(cmm, staff, run
     services.credential_revoke(credential=cmm, by=staff, reason="Ethics sanction 5")
     cmm.refresh_from_db()
     assert cmm.status == "revoked"
-    events = list(AuditEvent.objects.filter(credential=cmm).values_list("event", "new"))
+    events = [(e.action.split(".")[1], e.after) for e in audit_trail(cmm)]
     assert [e for e, _ in events] == ["suspended", "reinstated", "revoked"]
     assert events[1][1]["reason"] == "Suspension served"
     run_tasks()
@@ -266,5 +268,5 @@ def test_a_suspension_for_a_set_period_ends_by_itself(cmm, staff, travel, client
     call_command("expire_credentials", stdout=StringIO())
     cmm.refresh_from_db()
     assert cmm.status == "active" and cmm.status_reason == ""
-    lifted = AuditEvent.objects.filter(credential=cmm, event="reinstated")
+    lifted = AuditEntry.objects.for_subject(cmm).filter(action="credential.reinstated")
     assert lifted.count() == 1 and lifted.get().actor is None

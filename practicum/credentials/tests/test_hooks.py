@@ -7,3 +7,36 @@ from practicum.supervision.services import CREDENTIAL_CHECKS
 def test_credentials_answers_the_hooks_of_the_apps_on_its_left():
     assert record_cited_by_application in CITATION_CHECKS
     assert holds_valid_credential in CREDENTIAL_CHECKS
+
+
+def test_the_mentor_dashboard_reads_its_thresholds_from_the_rules(db, rules, client, mentor):
+    import copy
+    import datetime
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from practicum.credentials.models import RuleSet
+    from practicum.credentials.services import dashboard_targets
+    from practicum.practice.progress import TARGET_SOURCES, Targets
+
+    assert dashboard_targets in TARGET_SOURCES
+    today = datetime.date(2026, 6, 1)
+    assert dashboard_targets(today) == Targets(5, 10, 5, Decimal(50))
+    current = RuleSet.objects.current("CMM", today)
+    content = copy.deepcopy(current.content)
+    content.update(version="9.0", effective_date="2026-05-01")
+    for requirement in content["requirements"]:
+        if requirement["kind"] == "completed_engagements":
+            requirement["count"] = 12
+    RuleSet.objects.create(
+        credential_type=current.credential_type,
+        version="9.0",
+        effective_date=datetime.date(2026, 5, 1),
+        content=content,
+        content_hash="x",
+    )
+    assert dashboard_targets(today).engagements == 12
+    client.force_login(mentor)
+    html = client.get(reverse("practice:mentor_dashboard")).content.decode()
+    assert "12 more completed engagements." in html

@@ -9,8 +9,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from practicum.audit.models import AuditEntry
 from practicum.credentials import payments, services
-from practicum.credentials.models import Application, AuditEvent, Payment
+from practicum.credentials.models import Application, Payment
 from practicum.credentials.tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_a_repeated_confirmation_records_one_payment(submitted, staff):
         invoice=submitted.invoice, by=staff, confirmation=confirm(submitted.invoice)
     )
     assert first.pk == again.pk and Payment.objects.count() == 1
-    assert AuditEvent.objects.filter(event="paid").count() == 1
+    assert AuditEntry.objects.filter(action="application.paid").count() == 1
 
 
 def test_a_second_payment_of_a_paid_invoice_is_refused(submitted, staff):
@@ -131,9 +132,9 @@ def test_the_clock_pauses_while_the_applicant_is_asked_for_more(submitted, mento
     assert submitted.paused_days == 9
     assert submitted.target_date == target + datetime.timedelta(days=9)
     events = list(
-        AuditEvent.objects.filter(application=submitted, event="answered").values_list(
-            "new", flat=True
-        )
+        AuditEntry.objects.for_subject(submitted)
+        .filter(action="application.answered")
+        .values_list("after", flat=True)
     )
     assert [e["paused_days"] for e in events] == [6, 3]
 

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from practicum.audit.models import AuditEntry
 from practicum.credentials import services
 from practicum.credentials.models import (
     Application,
-    AuditEvent,
     Credential,
     RenewalReminder,
     add_years,
@@ -71,7 +71,7 @@ def test_reminders_go_at_90_30_and_7_days_each_exactly_once(holder, mentor, trav
         f"Your credential {holder.number} expires in 30 days",
         f"Your credential {holder.number} expires in 7 days",
     ]
-    assert AuditEvent.objects.filter(credential=holder, event="reminded").count() == 3
+    assert AuditEntry.objects.for_subject(holder).filter(action="credential.reminded").count() == 3
 
 
 def test_a_late_first_run_sends_only_the_reminder_due(holder, travel):
@@ -147,7 +147,9 @@ def test_a_renewal_not_drawn_for_audit_is_approved_on_the_declaration(
     # renewing extends from the old expiry date, not from today
     assert renewed.valid_from == EXPIRY and renewed.expires_on == datetime.date(2028, 9, 1)
     assert renewed.issued_on == EXPIRY - datetime.timedelta(days=30)
-    assert AuditEvent.objects.get(application=application, event="audit_drawn").new == {
+    assert AuditEntry.objects.for_subject(application).get(
+        action="application.audit_drawn"
+    ).after == {
         "selected": False,
         "share": 20,
     }

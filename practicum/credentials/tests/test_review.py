@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from conftest import make_user
 from practicum.accounts.models import Role
+from practicum.audit.models import AuditEntry
 from practicum.credentials import services
-from practicum.credentials.models import Application, AuditEvent, Credential, body_today
+from practicum.credentials.models import Application, Credential, body_today
 from practicum.credentials.tests import builders
 from practicum.practice.models import SupervisionRelationship
 
@@ -117,8 +118,8 @@ def test_a_reviewer_takes_an_application_from_the_queue(client, in_review, staff
     assert response["Location"] == reverse("credentials:queue")
     in_review.refresh_from_db()
     assert in_review.assigned_to == staff
-    event = AuditEvent.objects.get(application=in_review, event="assigned")
-    assert event.actor == staff and event.new == {"assigned_to": "Chloé Staff"}
+    event = AuditEntry.objects.for_subject(in_review).get(action="application.assigned")
+    assert event.actor == staff and event.after == {"assigned_to": "Chloé Staff"}
 
 
 def test_a_reviewer_cannot_take_their_own_application(rules, frameworks):
@@ -197,7 +198,11 @@ def test_staff_record_a_contact_with_a_referee(client, in_review, eligible, staf
     assert response.status_code == 302
     page = client.get(reverse("credentials:review", args=[in_review.pk])).content.decode()
     assert "Phone: Confirmed the engagement" in page and "Confirmed dates by phone." in page
-    assert AuditEvent.objects.filter(application=in_review, event="referee_contacted").exists()
+    assert (
+        AuditEntry.objects.for_subject(in_review)
+        .filter(action="application.referee_contacted")
+        .exists()
+    )
 
 
 def test_a_contact_for_a_reference_outside_the_application_is_refused(
@@ -317,7 +322,9 @@ def test_approval_issues_the_credential_and_emails_the_applicant(
     message = mail.outbox[-1]
     assert message.to == [mentor.email] and credential.number in message.body
     assert credential.verification_code in message.body
-    events = list(AuditEvent.objects.filter(application=in_review).values_list("event", flat=True))
+    events = [
+        e.action.split(".")[1] for e in services.credential_audit_trail(application=in_review)
+    ]
     assert events == ["submitted", "invoiced", "paid", "approved", "issued"]
 
 
@@ -342,8 +349,8 @@ def test_a_rejection_needs_written_reasons_which_the_applicant_reads(
     client.force_login(mentor)
     page = client.get(reverse("credentials:application_detail", args=[in_review.pk]))
     assert "The references could not be verified." in page.content.decode()
-    event = AuditEvent.objects.get(application=in_review, event="rejected")
-    assert event.old == {"status": "in_review"} and event.new["status"] == "rejected"
+    event = AuditEntry.objects.for_subject(in_review).get(action="application.rejected")
+    assert event.before == {"status": "in_review"} and event.after["status"] == "rejected"
 
 
 def test_a_decided_application_cannot_be_decided_again(in_review, staff, staff2):
@@ -407,8 +414,8 @@ def test_two_staff_deciding_at_once_produce_one_decision(postgres_only, rules, f
         1 if application.status == "approved" else 0
     )
     assert (
-        AuditEvent.objects.filter(
-            application=application, event__in=["approved", "rejected"]
-        ).count()
+        AuditEntry.objects.for_subject(application)
+        .filter(action__in=["application.approved", "application.rejected"])
+        .count()
         == 1
     )

@@ -19,6 +19,7 @@ from practicum.practice.models import (
     FocusArea,
     ImportBatch,
     MentoringEngagement,
+    SignOffLink,
     SupervisionSession,
 )
 
@@ -620,3 +621,27 @@ def test_the_preview_updates_itself_once_the_file_is_checked(page, frameworks, r
     page.get_by_role("button", name="Import 2 rows").click()
     page.get_by_text("2 sessions imported and sent to their supervisors for sign-off.").wait_for()
     assert SupervisionSession.objects.filter(mentor=mentor).count() == 2
+
+
+def test_the_preview_runs_the_real_service_and_rolls_it_back(
+    client, mentor, sam, run_tasks, monkeypatch
+):
+    """A rule only the service knows shows in the preview, and the rehearsal leaves nothing."""
+    client.force_login(mentor)
+    real_session_log = services.session_log
+    calls = []
+
+    def second_refused(**fields):
+        calls.append(fields)
+        if len(calls) == 2:
+            raise ValidationError("Refused for the test.")
+        return real_session_log(**fields)
+
+    monkeypatch.setattr(services, "session_log", second_refused)
+    data = csv_bytes(SESSION_HEADER, session_row(), session_row(date=days_ago(12)))
+    batch = checked(client, run_tasks, data)
+    assert len(calls) == 2
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.errors == [{"row": 3, "column": "", "message": "Refused for the test."}]
+    assert not SupervisionSession.objects.exists()
+    assert not SignOffLink.objects.exists()

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from practicum.accounts.models import Role, User
+from practicum.audit.models import AuditEntry
+from practicum.audit.services import audit_trail
 from practicum.practice.models import MentoringEngagement
 from practicum.supervision import services
 from practicum.supervision.loader import DATA_DIR, RulesFileError, rules_load_all
 from practicum.supervision.models import (
-    ApplicationEvent,
     EligibilityRuleSet,
     ReflectionModel,
     SupervisorApplication,
@@ -128,8 +129,12 @@ def test_a_mentor_applies_through_the_page(client, rules, mentor, run_tasks):
         "engagements": True,
         "supervised": False,
     }
-    event = ApplicationEvent.objects.get()
-    assert (event.actor, event.event, event.new_status) == (mentor, "submitted", "submitted")
+    event = AuditEntry.objects.for_subject(application).get()
+    assert (event.actor, event.action, event.after["status"]) == (
+        mentor,
+        "supervisor_application.submitted",
+        "submitted",
+    )
     run_tasks()
     assert mail.outbox[-1].to == ["maya@example.org"]
     # a second open application is refused: the page shows the open one
@@ -163,7 +168,10 @@ def test_staff_approve_and_the_supervisor_role_is_granted(client, rules, mentor,
     mentor = User.objects.get(pk=mentor.pk)
     assert mentor.has_role(Role.SUPERVISOR)
     assert mentor.role_grants.get(role=Role.SUPERVISOR).granted_by == staff
-    events = list(application.events.values_list("event", "old_status", "new_status"))
+    events = [
+        (e.action.split(".")[1], e.before.get("status", ""), e.after["status"])
+        for e in audit_trail(application)
+    ]
     assert events[-1] == ("approved", "submitted", "approved")
     run_tasks()
     assert "You are now a supervisor" in mail.outbox[-1].subject

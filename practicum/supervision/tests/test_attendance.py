@@ -252,3 +252,19 @@ def test_a_mentor_with_supervision_records_can_still_erase_their_account(held, s
     account_erase(user=sam)
     entry = SupervisionSession.objects.get()
     assert entry.facilitator is None and entry.supervisor_name == "Sam Supervisor"
+
+
+def test_attendance_is_audited_and_its_log_entry_comes_from_practice(held, sam, mentor):
+    from practicum.audit.services import audit_trail
+
+    with after(held):
+        services.booking_mark_attendance(booking=held, by=sam, held=True)
+    marked = audit_trail(held).get()
+    assert (marked.action, marked.actor, marked.person) == (
+        "booking.attendance_marked",
+        sam,
+        mentor,
+    )
+    assert marked.after == {"attendance": "attended"}
+    entry = SupervisionSession.objects.get(mentor=mentor)
+    assert audit_trail(entry).get().action == "session.recorded_from_attendance"

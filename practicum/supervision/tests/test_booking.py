@@ -213,6 +213,17 @@ def test_the_mentor_cannot_cancel_inside_the_notice_period(sam, mentor):
     assert Booking.objects.get().status == "cancelled"
 
 
+def test_the_page_offers_a_change_only_when_the_service_would_allow_it(client, sam, mentor):
+    booking = book(mentor, sam, monday_nine())
+    SupervisorProfile.objects.filter(user=sam).update(notice_hours=24 * 14)
+    url = reverse("supervision:booking_detail", args=[booking.code])
+    client.force_login(mentor)
+    page = client.get(url).content.decode()
+    assert "Cancel this session" not in page and "notice period" in page
+    client.force_login(sam)
+    assert "Cancel this session" in client.get(url).content.decode()
+
+
 def test_a_session_in_the_past_cannot_be_cancelled(sam, mentor):
     booking = book(mentor, sam, monday_nine())
     with (

@@ -330,3 +330,18 @@ def test_the_lab_list_keeps_a_fixed_query_count_with_200_labs(
     with CaptureQueriesContext(connection) as staff_queries:
         assert client.get(reverse("supervision:lab_admin_list")).status_code == 200
     assert len(staff_queries) <= 12
+
+
+def test_lab_attendance_is_audited_per_attendee(staff, facilitator):
+    from practicum.audit.models import AuditEntry
+
+    lab = new_lab(staff, facilitator, capacity=3)
+    a, b = mentors(2)
+    for m in (a, b):
+        services.lab_register(lab=lab, mentor=m)
+    with frozen(lab.starts_at + datetime.timedelta(hours=3)):
+        services.lab_attendance_record(lab=lab, by=facilitator, mentors=[a])
+        services.lab_attendance_record(lab=lab, by=facilitator, mentors=[a])
+    attended = AuditEntry.objects.filter(action="lab_registration.attended")
+    assert [(e.person, e.actor) for e in attended] == [(a, facilitator)]
+    assert AuditEntry.objects.filter(action="cpd.recorded_from_attendance", person=a).count() == 1

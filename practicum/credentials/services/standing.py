@@ -1,0 +1,196 @@
+"""Rule sets in force and a mentor's standing against them (the mentor's page)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from practicum.accounts.models import User
+from practicum.credentials import eligibility
+from practicum.credentials.eligibility import Cycle, Evaluation
+from practicum.credentials.evidence import gather
+from practicum.credentials.loader import DATA_DIR, read_rule_file
+from practicum.credentials.models import Application, Credential, RuleSet, body_today
+from practicum.credentials.rules import Rules
+from practicum.credentials.services._common import Status
+from practicum.practice.progress import Targets
+
+# --- Rule sets and a mentor's standing -------------------------------------------------------
+
+
+def rule_sets_in_force(today: datetime.date | None = None) -> list[RuleSet]:
+    return list(RuleSet.objects.in_force(today))
+
+
+def held_credential(
+    mentor: User, code: str, today: datetime.date | None = None
+) -> Credential | None:
+    """The credential of type `code` the mentor holds today (the one valid now)."""
+    today = today or body_today()
+    return (
+        Credential.objects.valid_on(today)
+        .filter(holder=mentor, credential_type__code=code)
+        .order_by("-expires_on")
+        .first()
+    )
+
+
+@dataclass
+class YearProgress:
+    year: int
+    start: datetime.date
+    last_day: datetime.date
+    confirmed: int
+    pending: int
+    need: int
+    current: bool
+
+    @property
+    def missing(self) -> int:
+        return max(self.need - self.confirmed, 0)
+
+
+@dataclass
+class TypeOverview:
+    """Where a mentor stands with one credential type."""
+
+    rule_set: RuleSet
+    evaluation: Evaluation
+    held: Credential | None = None
+    renewal: Evaluation | None = None
+    years: list[YearProgress] = field(default_factory=list)
+    application: Application | None = None
+    renewal_opens_on: datetime.date | None = None
+    today: datetime.date | None = None
+
+    @property
+    def rules(self) -> Rules:
+        return self.rule_set.rules
+
+    @property
+    def renewal_open(self) -> bool:
+        return bool(self.held and self.today and self.renewal_opens_on <= self.today)
+
+    @property
+    def can_apply(self) -> bool:
+        return self.held is None and self.evaluation.eligible and not self._open_application
+
+    @property
+    def can_renew(self) -> bool:
+        return self.renewal_open and not self._open_application and not self._renewed
+
+    @property
+    def _open_application(self) -> bool:
+        return self.application is not None and self.application.is_open
+
+    @property
+    def _renewed(self) -> bool:
+        return bool(self.held and hasattr(self.held, "renewed_by"))
+
+
+def cycle_of(credential: Credential) -> Cycle:
+    return Cycle(credential.valid_from, credential.expires_on)
+
+
+def year_progress(evaluation: Evaluation | None, today: datetime.date) -> list[YearProgress]:
+    result = evaluation.result("sessions_per_cycle_year") if evaluation else None
+    if result is None:
+        return []
+    need = result.facts["need"]
+    years = []
+    for y in result.facts["years"]:
+        start = datetime.date.fromisoformat(y["start"])
+        last = datetime.date.fromisoformat(y["last_day"])
+        years.append(
+            YearProgress(
+                year=y["year"],
+                start=start,
+                last_day=last,
+                confirmed=y["confirmed"],
+                pending=y["pending"],
+                need=need,
+                current=start <= today <= last,
+            )
+        )
+    return years
+
+
+def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[TypeOverview]:
+    """Every credential type in force, judged on the mentor's records, in a fixed number of
+    queries: the rule sets, the records (gather), the credentials held and the applications."""
+    today = today or body_today()
+    rule_sets = rule_sets_in_force(today)
+    if not rule_sets:
+        return []
+    records = gather(mentor)
+    held = {}
+    for credential in (
+        Credential.objects.valid_on(today)
+        .filter(holder=mentor)
+        .select_related("credential_type", "renewed_by")
+        .order_by("expires_on")
+    ):
+        held[credential.credential_type_id] = credential
+    applications = {}
+    for application in (
+        Application.objects.filter(applicant=mentor)
+        .exclude(status__in=[Status.APPROVED, Status.REJECTED])
+        .order_by("created_at")
+    ):
+        current = applications.get(application.credential_type_id)
+        if current is None or not current.is_open:
+            applications[application.credential_type_id] = application
+    overview = []
+    for rule_set in rule_sets:
+        rules = rule_set.rules
+        credential = held.get(rule_set.credential_type_id)
+        item = TypeOverview(
+            rule_set=rule_set,
+            evaluation=eligibility.evaluate(rules.requirements, records, today=today),
+            held=credential,
+            application=applications.get(rule_set.credential_type_id),
+            today=today,
+        )
+        if credential is not None:
+            item.renewal = eligibility.evaluate(
+                rules.renewal.requirements, records, today=today, cycle=cycle_of(credential)
+            )
+            item.years = year_progress(item.renewal, today)
+            item.renewal_opens_on = credential.expires_on - datetime.timedelta(
+                days=rules.renewal.opens_days_before_expiry
+            )
+        overview.append(item)
+    return overview
+
+
+# The credential whose figures the Mentor Dashboard counts towards (DOMAIN.md: the CMM).
+DASHBOARD_CREDENTIAL = "CMM"
+
+
+def dashboard_targets(today: datetime.date) -> Targets | None:
+    """The Mentor Dashboard's thresholds, from the dashboard credential's rules in force (or,
+    before any rule set is loaded, its newest data file in force): practice asks through
+    `practice.progress.TARGET_SOURCES`, registered in CredentialsConfig.ready()."""
+    rule_set = RuleSet.objects.current(DASHBOARD_CREDENTIAL, today)
+    rules = rule_set.rules if rule_set is not None else _rules_from_files(today)
+    if rules is None:
+        return None
+    sessions = next(
+        (r for r in rules.renewal.requirements if r.kind == "sessions_per_cycle_year"), None
+    )
+    engagements = rules.requirement("completed_engagements")
+    references = rules.requirement("verified_references")
+    training = rules.requirement("training_hours")
+    return Targets(
+        sessions_per_year=sessions.count if sessions else None,
+        engagements=engagements.count if engagements else None,
+        references=references.count if references else None,
+        training_hours=training.hours if training else None,
+    )
+
+
+def _rules_from_files(today: datetime.date):
+    in_force = []
+    for path in sorted(DATA_DIR.glob(f"{DASHBOARD_CREDENTIAL}-*.yaml")):
+        _content, rules = read_rule_file(path)
+        if rules.effective_date <= today:
+            in_force.append(rules)
+    return max(in_force, key=lambda r: r.effective_date, default=None)

@@ -1,0 +1,80 @@
+"""Constants, hook lists and helpers the supervision services share."""
+
+import datetime
+from collections.abc import Callable
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from practicum.accounts.models import User
+from practicum.lib.dates import user_zone
+from practicum.lib.emails import render_email, send_templated_email
+from practicum.lib.urls import absolute_reverse
+from practicum.supervision.calendar import CalendarEvent, invitation_ics
+from practicum.supervision.models import GroupMembership, LabRegistration
+from practicum.supervision.tasks import enqueue_calendar_email
+
+# How far ahead mentors can book one-to-one slots.
+BOOKING_HORIZON_DAYS = 56
+# Reminders go out this long before a session starts (issue 4).
+REMINDER_LEAD = datetime.timedelta(hours=24)
+# Feedback on groups and labs is shown only in aggregate, and only from this many people up,
+# so that nobody can be identified by elimination.
+FEEDBACK_MINIMUM = 3
+MAX_GROUP_SESSIONS_AT_ONCE = 26
+
+Membership = GroupMembership.Status
+Registration = LabRegistration.Status
+
+# Checks that apps to the right of `supervision` (credentials) add from their AppConfig.ready(),
+# since supervision may not import them: each takes a user and says whether they hold a
+# current credential. With none registered, no one counts as credentialed.
+CREDENTIAL_CHECKS: list[Callable[[User], bool]] = []
+
+
+# action -> label, registered with the audit trail in SupervisionConfig.ready().
+AUDIT_ACTIONS = {
+    "supervisor_application.submitted": gettext_lazy("Application to supervise submitted"),
+    "supervisor_application.approved": gettext_lazy("Application to supervise approved"),
+    "supervisor_application.declined": gettext_lazy("Application to supervise declined"),
+    "booking.attendance_marked": gettext_lazy("Attendance marked"),
+    "group_session.attended": gettext_lazy("Marked as attending the group session"),
+    "lab_registration.attended": gettext_lazy("Marked as attending the lab"),
+}
+
+
+# --- Email --------------------------------------------------------------------------------
+
+
+_zone = user_zone
+
+
+def _email(
+    template: str,
+    *,
+    to: User,
+    context: dict,
+    event: Callable[[], CalendarEvent] | None = None,
+) -> None:
+    """Render `supervision/email/<template>` in the recipient's language and zone and queue it;
+    with `event`, an .ics invitation (built in the same language) goes with it."""
+    context = {**context, "recipient": to}
+    if event is None:
+        send_templated_email(f"supervision/email/{template}", recipient=to, context=context)
+        return
+    subject, text, _html = render_email(
+        f"supervision/email/{template}", recipient=to, context=context
+    )
+    with timezone.override(user_zone(to)), translation.override(to.preferred_language):
+        item = event()
+    enqueue_calendar_email(
+        to=[to.email],
+        subject=subject,
+        text=text,
+        ics=invitation_ics(item),
+        method="CANCEL" if item.cancelled else "REQUEST",
+    )
+
+
+def _url(name: str, *args) -> str:
+    return absolute_reverse(name, *args)

@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.accounts.models import RoleGrant, User
+from practicum.accounts.services import sessions_end
+from practicum.audit.services import audit_erase_person
 from practicum.frameworks.models import PledgeAcceptance
+from practicum.lib.dbfiles import checkpoint_wal
+from practicum.lib.emails import forget_email_in_tasks
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -198,6 +202,12 @@ def account_erase(*, user: User) -> None:
     RoleGrant.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    # Nothing of the person left in the task queue (queued or sent emails), in their sessions,
+    # or (SQLite) in the write-ahead log once this commits: see lib/emails.py, lib/dbfiles.py.
+    forget_email_in_tasks(email)
+    sessions_end(user_id=user.pk)
+    audit_erase_person(user=user)  # idempotent: harmless if also called elsewhere here
+    transaction.on_commit(checkpoint_wal)
     # Anything else that hangs off the user (added by later issues) goes by its CASCADE here,
     # or blocks the erasure by its PROTECT: then the whole erasure rolls back.
     user.delete()

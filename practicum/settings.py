@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "practicum.lib.conflict.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "practicum.urls"

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.conflict import Conflict, conflict_response
 from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import flash_service_errors
 from practicum.practice import services
@@ -200,6 +201,8 @@ def referee_response(request, token: str):
                 started_on=data["started_on"],
                 ended_on=data["ended_on"],
             )
+        except Conflict as conflict:  # answered meanwhile (another tab): 409 with the reason
+            return conflict_response(request, conflict)
         except ValidationError:
             reference.refresh_from_db()
             return _referee_gone(request, reference)

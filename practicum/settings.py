@@ -176,7 +176,8 @@ MFA_TOTP_ISSUER = "Practicum"
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "practicum" / "locale"]
+# The project's catalogue, then that of lib/ (helpers, not an app, so not found by APP_DIRS).
+LOCALE_PATHS = [BASE_DIR / "practicum" / "locale", BASE_DIR / "practicum" / "lib" / "locale"]
 FORMAT_MODULE_PATH = ["practicum.formats"]
 USE_I18N = True
 USE_TZ = True

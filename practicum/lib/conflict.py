@@ -9,6 +9,7 @@ views that know it answer with `conflict_response()` (409, the message, a way ba
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 class Conflict(ValidationError):
@@ -19,7 +20,12 @@ def conflict_response(request, exc: Conflict, *, back_url: str | None = None):
     return render(
         request,
         "conflict.html",
-        {"messages_list": exc.messages, "back_url": back_url},
+        {
+            "title": _("Someone got there first"),
+            "messages_list": exc.messages,
+            "outcome": _("Nothing you sent was saved: the decision already recorded stands."),
+            "back_url": back_url,
+        },
         status=409,
     )
 

@@ -35,10 +35,15 @@ def _unseal(sealed: str) -> dict:
 
 
 @task(takes_context=True)
-def deliver_email(context: TaskContext, *, sealed: str) -> None:
-    if not sealed:
+def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
+    # `legacy`: rows queued before messages were sealed (to=, subject=, text=, html=) still go
+    # out once after a deploy, and are cleared like the rest.
+    if sealed:
+        message = _unseal(sealed)
+    elif legacy.get("to"):
+        message = legacy
+    else:
         return  # already sent, or forgotten with an erased account
-    message = _unseal(sealed)
     email = EmailMultiAlternatives(
         message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, message["to"]
     )

@@ -11,7 +11,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from practicum.lib.emails import enqueue_email, forget_email_in_tasks, prune_finished_tasks
+from practicum.lib.emails import (
+    deliver_email,
+    enqueue_email,
+    forget_email_in_tasks,
+    prune_finished_tasks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +85,10 @@ def test_forgetting_an_email_removes_every_row_that_names_it():
     )
     assert forget_email_in_tasks("gone@example.org") == 3
     assert not DBTaskResult.objects.exists()
+
+
+def test_an_email_queued_before_sealing_still_goes_once_and_is_cleared(run_tasks):
+    deliver_email.enqueue(to=["old@example.org"], subject="Old", text=SECRET, html=None)
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [["old@example.org"]]
+    assert "Zq9SECRETtoken" not in _stored()

@@ -116,6 +116,19 @@ def _sessions_first(count: int) -> str:
 # --- Account erasure ---------------------------------------------------------------------
 
 
+def _erase_from_admin_log(user: User, email: str) -> None:
+    """The Django admin's history names what it changed (a user's name or email, an email
+    address row): keep the fact of the change, not who it was about."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    about = models.Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    names = models.Q(object_repr__icontains=email)
+    if user.full_name:
+        names |= models.Q(object_repr__icontains=user.full_name)
+    LogEntry.objects.filter(about | names).update(object_repr="—", change_message="")
+
+
 def erasure_refusal(user: User) -> str | None:
     """Why this account cannot be erased by its holder, else None."""
     if user.holds_staff_role:
@@ -207,6 +220,7 @@ def account_erase(*, user: User) -> None:
     forget_email_in_tasks(email)
     sessions_end(user_id=user.pk)
     audit_erase_person(user=user)  # idempotent: harmless if also called elsewhere here
+    _erase_from_admin_log(user, email)
     transaction.on_commit(checkpoint_wal)
     # Anything else that hangs off the user (added by later issues) goes by its CASCADE here,
     # or blocks the erasure by its PROTECT: then the whole erasure rolls back.

@@ -69,6 +69,20 @@ def test_erasure_leaves_neither_the_email_nor_a_note_in_the_database(
                  after={"email": EMAIL, "note": MARKER})  # fmt: skip
     client = Client()
     client.force_login(mentor)
+    # The admin's history of a change to their email address row
+    from allauth.account.models import EmailAddress
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    address = EmailAddress.objects.get(user=mentor)
+    LogEntry.objects.create(
+        user=supervisor,
+        content_type=ContentType.objects.get_for_model(EmailAddress),
+        object_id=str(address.pk),
+        object_repr=str(address),
+        action_flag=CHANGE,
+        change_message=f'[{{"changed": {{"fields": ["{MARKER}"]}}}}]',
+    )
     # Someone else's queued email stays
     enqueue_email(to=["sam@example.org"], subject="Yours", text="Kept")
 

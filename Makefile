@@ -38,7 +38,8 @@ run: setup
 # Production processes (DEBUG unset, SECRET_KEY and DATABASE_URL set in the environment).
 web: install messages
 	$(MANAGE) collectstatic --noinput
-	$(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile -
+	$(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile - \
+	  --logger-class practicum.lib.redact.GunicornLogger
 worker: install messages
 	$(MANAGE) db_worker
 periodic: install messages

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "practicum.lib.conflict.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "practicum.urls"
@@ -109,7 +110,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # secure_delete: deleted rows are overwritten with zeros, so an erased person's data does
+        # not linger in free pages (erasure also checkpoints the write-ahead log).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -153,6 +157,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# Password reset links (Django's and allauth's, which uses Django's token generator) live one
+# hour, as OWASP ASVS asks; Django's default is three days.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Practicum] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/10m/ip,5/5m/key",
@@ -169,7 +176,8 @@ MFA_TOTP_ISSUER = "Practicum"
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-LOCALE_PATHS = [BASE_DIR / "practicum" / "locale"]
+# The project's catalogue, then that of lib/ (helpers, not an app, so not found by APP_DIRS).
+LOCALE_PATHS = [BASE_DIR / "practicum" / "locale", BASE_DIR / "practicum" / "lib" / "locale"]
 FORMAT_MODULE_PATH = ["practicum.formats"]
 USE_I18N = True
 USE_TZ = True
@@ -211,8 +219,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Finished task rows (sent emails, parsed imports) are deleted after this many hours by the
+# `prune_tasks` periodic job; a sent email's payload is cleared the moment it is sent.
+TASK_RETENTION_HOURS = env_int("TASK_RETENTION_HOURS", 24)
 # Idempotent jobs run by `manage.py run_periodic` (reminders, expiry); missing ones are skipped.
 PERIODIC_COMMANDS = [
+    "prune_tasks",
     "send_session_reminders",
     "send_selfcare_reminders",
     "expire_credentials",
@@ -240,8 +252,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # SECURE_COOKIES=0 is for a production-mode run on a plain-http laptop only (README):
+    # browsers do not send Secure cookies over http, so sign-in would fail.
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     if env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -262,10 +276,32 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging: never log request bodies; confidential text stays out of logs ---------------
+# Every handler redacts emailed-link tokens (sign-off, referee, reset, email confirmation,
+# calendar feed) from paths and query strings: see practicum/lib/redact.py. Django's own
+# request and development-server loggers are redefined here so their records pass through it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "practicum.lib.redact.RedactTokensFilter"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

@@ -45,3 +45,22 @@ class ProfileForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class AccountStatusForm(forms.Form):
+    """A site administrator suspends, restricts or reinstates an account, saying why."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=User.AccountStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Recorded in the audit trail. A suspension also ends every open session."),
+        error_messages={"required": _("Give the reason for this change to the account.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for this change to the account."))
+        return reason

@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from practicum.lib.uploads import stored_extension
+
 
 def new_public_id() -> str:
     # Public URLs carry a random code, never the sequential primary key.
@@ -22,8 +24,9 @@ def validate_time_zone(value: str) -> None:
 
 
 def profile_photo_path(instance: "User", filename: str) -> str:
-    # The uploaded name is discarded: it may carry personal data and is not trusted.
-    return f"profile-photos/{instance.public_id}-{secrets.token_hex(8)}"
+    # The uploaded name is discarded: it may carry personal data and is not trusted. The
+    # extension is that of the type detected by content (lib/uploads.py).
+    return f"profile-photos/{instance.public_id}-{secrets.token_hex(8)}{stored_extension(filename)}"
 
 
 class Role(models.TextChoices):

@@ -89,3 +89,27 @@ def account_restrict(*, user: User, by: User | None, reason: str) -> bool:
 
 def account_reinstate(*, user: User, by: User | None, reason: str) -> bool:
     return account_set_status(user=user, status=User.AccountStatus.ACTIVE, by=by, reason=reason)
+
+
+def sessions_end(*, user_id: int) -> int:
+    """Delete every stored session signed in as this user; returns how many.
+
+    Called whenever an account is deactivated (suspension, the admin's "active" switch, any
+    save that turns `is_active` off: see `signals.py`) and when it is erased, so a reinstated
+    account never finds an old session (perhaps a stolen one) alive again. Sessions are signed,
+    not indexed by user: each unexpired one is decoded; deactivations are rare.
+    """
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    ids = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id)
+    ]
+    # Expired ones of anybody go too: they are dead, and may still name the user.
+    Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    if ids:
+        Session.objects.filter(pk__in=ids).delete()
+    return len(ids)

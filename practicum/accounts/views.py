@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +13,7 @@ from practicum.accounts import services
 from practicum.accounts.context_processors import NAVIGATION
 from practicum.accounts.forms import LanguageForm, ProfileForm
 from practicum.accounts.models import User
+from practicum.lib.downloads import stored_file_response
 
 
 @login_required
@@ -81,15 +82,14 @@ def profile_photo(request, public_id: str):
     profile = _visible_profile(request, public_id)
     if not profile.photo:
         raise Http404
-    response = FileResponse(profile.photo.open("rb"))
-    response["Content-Type"] = "image/png" if _is_png(profile) else "image/jpeg"
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
-def _is_png(profile: User) -> bool:
-    with profile.photo.open("rb") as handle:
-        return handle.read(8) == b"\x89PNG\r\n\x1a\n"
+    # Shown inline in profile pages; a stored file that is not an image is a 404.
+    return stored_file_response(
+        profile.photo,
+        kind=None,
+        filename_stem=f"photo-{profile.public_id}",
+        inline=True,
+        cache_control="private, max-age=300",
+    )
 
 
 def profile_url(user: User) -> str:

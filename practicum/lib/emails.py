@@ -1,24 +1,61 @@
 """Email leaves the process only from the background worker.
 
-Callers render the message and enqueue `deliver_email` inside the transaction of the change it
+Callers render the message and call `enqueue_email` inside the transaction of the change it
 reports: with the database task backend the queued row commits (or rolls back) with that change.
+
+The task row is the outbox, and it keeps no usable secret: the message (recipients, subject,
+bodies, with any reset key or sign-off link in them) is sealed with the field-encryption keys
+(`lib/crypto.py`) before it is queued, and the sealed payload is cleared from the row the moment
+the message has been sent. Finished rows are deleted after `TASK_RETENTION_HOURS` by the
+`prune_tasks` periodic job (`prune_finished_tasks`), and an account erasure removes every row
+that names the person (`forget_email_in_tasks`).
 """
+
+import contextlib
+import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import TaskContext, task
+from django_tasks_db.models import DBTaskResult
+
+from practicum.lib.crypto import decrypt, encrypt
+
+CLEARED = {"args": [], "kwargs": {"sealed": ""}}
 
 
-@task()
-def deliver_email(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()
+def _seal(**message) -> str:
+    return encrypt(json.dumps(message))
+
+
+def _unseal(sealed: str) -> dict:
+    return json.loads(decrypt(sealed))
+
+
+@task(takes_context=True)
+def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
+    # `legacy`: rows queued before messages were sealed (to=, subject=, text=, html=) still go
+    # out once after a deploy, and are cleared like the rest.
+    if sealed:
+        message = _unseal(sealed)
+    elif legacy.get("to"):
+        message = legacy
+    else:
+        return  # already sent, or forgotten with an erased account
+    email = EmailMultiAlternatives(
+        message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, message["to"]
+    )
+    if message.get("html"):
+        email.attach_alternative(message["html"], "text/html")
+    email.send()
+    # Sent: nothing in the row can be replayed or read any more, even with the keys.
+    DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs=CLEARED)
 
 
 def enqueue_email(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
-    deliver_email.enqueue(to=list(to), subject=subject, text=text, html=html)
+    deliver_email.enqueue(sealed=_seal(to=list(to), subject=subject, text=text, html=html))
 
 
 def render_email(template: str, *, context: dict, recipient=None) -> tuple[str, str, str | None]:
@@ -54,3 +91,41 @@ def send_templated_email(
     address = to or recipient.email
     subject, text, html = render_email(template, context=context, recipient=recipient)
     enqueue_email(to=[address], subject=subject, text=text, html=html)
+
+
+# --- Retention and erasure of task rows (every task, not only emails) ---------------------
+
+
+def prune_finished_tasks(*, now=None) -> int:
+    """Delete task rows that finished (successfully or not) over TASK_RETENTION_HOURS ago.
+    Returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.TASK_RETENTION_HOURS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
+    return deleted
+
+
+def _row_text(row: DBTaskResult) -> str:
+    parts = [
+        json.dumps(row.args_kwargs, ensure_ascii=False),
+        json.dumps(row.return_value, ensure_ascii=False),
+        row.traceback or "",
+    ]
+    sealed = (row.args_kwargs or {}).get("kwargs", {}).get("sealed")
+    if sealed:
+        # A payload sealed under a key no longer held is unreadable to anyone: skip it.
+        with contextlib.suppress(ValueError):
+            parts.append(json.dumps(_unseal(sealed), ensure_ascii=False))
+    return "\n".join(parts).casefold()
+
+
+def forget_email_in_tasks(email: str) -> int:
+    """Delete every task row, queued or finished, whose arguments, sealed message, result or
+    error mention `email` (an erased person's address). Returns how many went."""
+    needle = email.strip().casefold()
+    if not needle:
+        return 0
+    ids = [row.pk for row in DBTaskResult.objects.all().iterator() if needle in _row_text(row)]
+    if ids:
+        DBTaskResult.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -17,8 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.accounts.models import RoleGrant, User
+from practicum.accounts.services import sessions_end
 from practicum.audit.services import audit_erase_person, audit_record
 from practicum.frameworks.models import PledgeAcceptance
+from practicum.lib.dbfiles import checkpoint_wal
+from practicum.lib.emails import forget_email_in_tasks
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -113,6 +116,19 @@ def _sessions_first(count: int) -> str:
 # --- Account erasure ---------------------------------------------------------------------
 
 
+def _erase_from_admin_log(user: User, email: str) -> None:
+    """The Django admin's history names what it changed (a user's name or email, an email
+    address row): keep the fact of the change, not who it was about."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    about = models.Q(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    names = models.Q(object_repr__icontains=email)
+    if user.full_name:
+        names |= models.Q(object_repr__icontains=user.full_name)
+    LogEntry.objects.filter(about | names).update(object_repr="—", change_message="")
+
+
 def erasure_refusal(user: User) -> str | None:
     """Why this account cannot be erased by its holder, else None."""
     if user.holds_staff_role:
@@ -203,6 +219,12 @@ def account_erase(*, user: User) -> None:
     # or by this person only the act itself (no values, no name).
     audit_record(actor=user, action="account.erased", subject=user, person=user)
     audit_erase_person(user=user)
+    # Nothing of the person left in the task queue (queued or sent emails), in their sessions,
+    # or (SQLite) in the write-ahead log once this commits: see lib/emails.py, lib/dbfiles.py.
+    forget_email_in_tasks(email)
+    sessions_end(user_id=user.pk)
+    _erase_from_admin_log(user, email)
+    transaction.on_commit(checkpoint_wal)
     # Anything else that hangs off the user (added by later issues) goes by its CASCADE here,
     # or blocks the erasure by its PROTECT: then the whole erasure rolls back.
     user.delete()

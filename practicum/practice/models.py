@@ -16,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.frameworks.models import Competency, EthicsClause
 from practicum.lib.crypto import EncryptedCharField, EncryptedTextField
+from practicum.lib.uploads import stored_extension
 
 MAX_SESSION_MINUTES = 8 * 60
 
 
 def evidence_path(instance, filename: str) -> str:
-    # The uploaded name may carry personal data: it is not kept in the path.
-    return f"evidence/{instance.mentor.public_id}/{secrets.token_hex(12)}"
+    # The uploaded name may carry personal data and is not trusted: only the extension of the
+    # type detected by content (lib/uploads.py names the checked upload "upload.<ext>") is kept.
+    name = f"{secrets.token_hex(12)}{stored_extension(filename)}"
+    return f"evidence/{instance.mentor.public_id}/{name}"
 
 
 def token_digest(token: str) -> str:

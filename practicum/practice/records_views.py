@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.conflict import Conflict, conflict_response
+from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import flash_service_errors
-from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
 from practicum.practice import services
 from practicum.practice.models import (
     CpdEntry,
@@ -66,26 +67,6 @@ def _get_cpd_entry_for_user(request, pk: int) -> CpdEntry:
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _evidence_response(field_file, *, evidence_type: str, stem: str) -> FileResponse:
-    """Send a stored evidence file as a download, never rendered in the browser."""
-    content_type = EVIDENCE_CONTENT_TYPES.get(evidence_type)
-    if not field_file or content_type is None:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{stem}.{evidence_type}",
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Engagements ---------------------------------------------------------------------------
@@ -220,6 +201,8 @@ def referee_response(request, token: str):
                 started_on=data["started_on"],
                 ended_on=data["ended_on"],
             )
+        except Conflict as conflict:  # answered meanwhile (another tab): 409 with the reason
+            return conflict_response(request, conflict)
         except ValidationError:
             reference.refresh_from_db()
             return _referee_gone(request, reference)
@@ -294,8 +277,8 @@ def training_create(request):
 @member_required(Role.MENTOR)
 def training_evidence(request, pk: int):
     record = _get_training_for_user(request, pk)
-    return _evidence_response(
-        record.evidence, evidence_type=record.evidence_type, stem=f"training-evidence-{record.pk}"
+    return stored_file_response(
+        record.evidence, kind=record.evidence_type, filename_stem=f"training-evidence-{record.pk}"
     )
 
 
@@ -358,6 +341,6 @@ def cpd_create(request):
 @member_required(Role.MENTOR)
 def cpd_evidence(request, pk: int):
     entry = _get_cpd_entry_for_user(request, pk)
-    return _evidence_response(
-        entry.evidence, evidence_type=entry.evidence_type, stem=f"cpd-evidence-{entry.pk}"
+    return stored_file_response(
+        entry.evidence, kind=entry.evidence_type, filename_stem=f"cpd-evidence-{entry.pk}"
     )

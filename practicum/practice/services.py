@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import Role, User
 from practicum.audit.services import audit_record
+from practicum.lib.conflict import Conflict
 from practicum.lib.emails import send_templated_email
 from practicum.lib.urls import absolute_url
 from practicum.practice.models import (
@@ -332,7 +333,7 @@ def session_sign_off(
     """Confirm or dispute a pending entry, once: two clicks or two tabs decide it once."""
     session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
     if session.status != SupervisionSession.Status.PENDING:
-        raise ValidationError(_("This session has already been signed off."))
+        raise Conflict(_("This session has already been signed off."))
     if by is not None:
         if session.relationship.supervisor_id != by.pk:
             raise ValidationError(_("Only the session's supervisor can sign it off."))
@@ -340,6 +341,8 @@ def session_sign_off(
         session.signed_off_by_name = by.get_full_name()
     elif link is not None:
         link = SignOffLink.objects.select_for_update().get(pk=link.pk)
+        if link.used_at is not None:
+            raise Conflict(_("This link has already been used."))
         if not link.is_usable or link.session_id != session.pk:
             raise ValidationError(_("This link has expired or has already been used."))
         link.used_at = timezone.now()
@@ -556,7 +559,9 @@ def reference_respond(
     ended_on: datetime.date | None = None,
 ) -> Reference:
     reference = Reference.objects.select_for_update().get(pk=reference.pk)
-    if reference.status != Reference.Status.REQUESTED or reference.expires_at <= timezone.now():
+    if reference.status != Reference.Status.REQUESTED:
+        raise Conflict(_("This reference has already been answered."))
+    if reference.expires_at <= timezone.now():
         raise ValidationError(_("This link has expired or has already been used."))
     if answer not in {
         Reference.Status.CONFIRMED,

@@ -3,12 +3,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.conflict import Conflict, conflict_response
 from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice import services
 from practicum.practice.forms import (
@@ -239,6 +241,9 @@ def _decide(request, session, *, by=None, link=None, template: str, extra: dict)
             session = services.session_sign_off(
                 session=session, decision=decision, by=by, link=link
             )
+        except Conflict as conflict:  # another click or tab decided first: 409, not a form error
+            back = reverse("practice:sign_off_queue") if by is not None else None
+            return conflict_response(request, conflict, back_url=back)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

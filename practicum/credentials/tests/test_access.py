@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from practicum.credentials.models import Application, body_today
 from practicum.credentials.tests import builders
+from practicum.lib.tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_another_mentors_document_is_404(client, paid, mentor, other_mentor, sta
         application=paid,
         by=mentor,
         answer="",
-        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")],
+        files=[SimpleUploadedFile("a.pdf", MINIMAL_PDF)],
     )
     document = paid.documents.get()
     client.force_login(other_mentor)

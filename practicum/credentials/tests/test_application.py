@@ -16,11 +16,12 @@ from practicum.accounts.models import Role
 from practicum.credentials import services
 from practicum.credentials.models import Application, CitedRecord, body_today
 from practicum.credentials.tests import builders
+from practicum.lib.tests.samples import MINIMAL_PDF
 from practicum.practice.models import TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def step_url(application, step):

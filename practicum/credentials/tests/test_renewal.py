@@ -19,6 +19,7 @@ from practicum.credentials.models import (
     add_years,
 )
 from practicum.credentials.tests import builders
+from practicum.lib.tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +171,7 @@ def test_a_renewal_drawn_for_audit_asks_for_evidence_uploads(holder, mentor, sta
     response = client.post(url, {"answer": "All confirmed on the platform."})
     assert response.status_code == 400
     assert "The audit asks for evidence: attach at least one file." in response.content.decode()
-    log = SimpleUploadedFile("log.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    log = SimpleUploadedFile("log.pdf", MINIMAL_PDF, content_type="application/pdf")
     assert client.post(url, {"files": [log]}).status_code == 302
     application.refresh_from_db()
     assert application.status == "in_review"

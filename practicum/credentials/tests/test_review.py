@@ -14,6 +14,7 @@ from practicum.audit.models import AuditEntry
 from practicum.credentials import services
 from practicum.credentials.models import Application, Credential, body_today
 from practicum.credentials.tests import builders
+from practicum.lib.tests.samples import MINIMAL_PDF
 from practicum.practice.models import SupervisionRelationship
 
 pytestmark = pytest.mark.django_db
@@ -263,7 +264,7 @@ def test_a_request_for_more_is_answered_with_a_file(client, in_review, mentor, s
     client.force_login(mentor)
     detail = client.get(reverse("credentials:application_detail", args=[in_review.pk]))
     assert "Please send the letter from referee 2." in detail.content.decode()
-    pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("letter.pdf", MINIMAL_PDF, content_type="application/pdf")
     response = client.post(
         reverse("credentials:application_answer", args=[in_review.pk]),
         {"answer": "Here it is.", "files": [pdf]},

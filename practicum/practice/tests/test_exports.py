@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practicum.frameworks.models import Competency, EthicsClause
+from practicum.lib.tests.samples import MINIMAL_PDF
 from practicum.practice import exports
 from practicum.practice.models import (
     CpdEntry,
@@ -25,7 +26,7 @@ from practicum.practice.models import (
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
+PDF_BYTES = MINIMAL_PDF
 Status = SupervisionSession.Status
 
 

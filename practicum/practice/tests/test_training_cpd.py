@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from practicum.lib.tests.samples import MINIMAL_PDF
 from practicum.practice.models import CpdEntry, TrainingRecord
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def image_bytes(format_: str) -> bytes:

@@ -1,6 +1,33 @@
 from django.apps import AppConfig
 
+# Pages a restricted account (a revoked professional) may still open: their case and appeal.
+RESTRICTED_NAMES = {"ethics:my_cases", "ethics:my_case", "ethics:evidence_mine"}
+
 
 class EthicsConfig(AppConfig):
     name = "practicum.ethics"
     label = "ethics"
+
+    def ready(self) -> None:
+        from practicum.accounts.access import RESTRICTED_LINKS, RESTRICTED_URL_NAMES
+        from practicum.credentials.hooks import APPLICANT_FLAGS, APPLICATION_REFUSALS
+        from practicum.ethics import services  # registers the audit labels
+
+        RESTRICTED_URL_NAMES.update(RESTRICTED_NAMES)
+        if restricted_links not in RESTRICTED_LINKS:
+            RESTRICTED_LINKS.append(restricted_links)
+        if services.reviewer_flags not in APPLICANT_FLAGS:
+            APPLICANT_FLAGS.append(services.reviewer_flags)
+        if services.application_refusal not in APPLICATION_REFUSALS:
+            APPLICATION_REFUSALS.append(services.application_refusal)
+
+
+def restricted_links(user) -> list[tuple[str, str]]:
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from practicum.ethics.models import Case
+
+    if not Case.objects.filter(professional=user).exists():
+        return []
+    return [(_("Your ethics case and appeal"), reverse("ethics:my_cases"))]

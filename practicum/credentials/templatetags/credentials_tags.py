@@ -73,3 +73,11 @@ def days_left(application, day) -> int:
 @register.filter
 def abs_value(number) -> int:
     return abs(int(number))
+
+
+@register.simple_tag
+def applicant_flags(user) -> list[str]:
+    """Flags other apps raise about an applicant (an open ethics case, a sanction in force)."""
+    from practicum.credentials.hooks import applicant_flags as flags
+
+    return flags(user)

@@ -112,7 +112,8 @@ class ConcernForm(forms.Form):
             self.data["started"] = _started_token()
             raise forms.ValidationError(
                 _(
-                    "The form was sent too quickly or has expired. Please check it and send it again."
+                    "The form was sent too quickly or has expired. Please check it and send "
+                    "it again."
                 )
             )
         if (

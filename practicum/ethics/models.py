@@ -171,6 +171,9 @@ class CaseMessage(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"
+
 
 class CaseNote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
@@ -180,6 +183,9 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note on {self.case_id}"
 
 
 class ConflictDeclaration(models.Model):
@@ -192,6 +198,9 @@ class ConflictDeclaration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "staff"], name="one_conflict_per_staff"),
         ]
+
+    def __str__(self) -> str:
+        return f"conflict of {self.staff_id} on {self.case_id}"
 
 
 class Panel(models.Model):
@@ -210,6 +219,9 @@ class Panel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], name="one_panel_per_kind"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} panel of {self.case_id}"
 
 
 class PanelMember(models.Model):
@@ -234,6 +246,9 @@ class PanelMember(models.Model):
             models.UniqueConstraint(fields=["panel", "member"], name="one_seat_per_member"),
         ]
 
+    def __str__(self) -> str:
+        return f"seat of {self.member_id} on panel {self.panel_id}"
+
 
 class Finding(models.Model):
     seat = models.ForeignKey(PanelMember, on_delete=models.CASCADE, related_name="findings")
@@ -244,6 +259,9 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["seat", "clause"], name="one_finding_per_clause"),
         ]
+
+    def __str__(self) -> str:
+        return f"finding on {self.clause_id}"
 
 
 class Decision(models.Model):
@@ -273,6 +291,9 @@ class Decision(models.Model):
     class Meta:
         ordering = ["decided_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.outcome} on {self.case_id}"
+
 
 class Appeal(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appeal")
@@ -282,6 +303,9 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"appeal on {self.case_id}"
 
 
 class SanctionEffect(models.Model):
@@ -344,6 +368,9 @@ class MonitoringReport(models.Model):
     class Meta:
         ordering = ["submitted_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"report on {self.effect_id}"
+
 
 class ReminderSent(models.Model):
     """A reminder or an escalation sent, at most once per subject and key."""
@@ -356,3 +383,6 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "key"], name="one_ethics_reminder_per_key"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} for {self.case_id}"

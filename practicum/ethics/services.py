@@ -88,7 +88,7 @@ register_actions(
 )
 
 
-# --- helpers -----------------------------------------------------------------------------------
+# --- helpers -------------------------------------------------------------------------------------
 
 
 def absolute(path: str) -> str:
@@ -181,7 +181,7 @@ def _store_evidence(case: Case, files: Iterable, party: str) -> int:
     return len(files)
 
 
-# --- who is the professional, and may staff handle the case ----------------------------------
+# --- who is the professional, and may staff handle the case --------------------------------------
 
 
 def professional_find(query: str) -> User | None:
@@ -268,7 +268,7 @@ def _require_handler(case: Case, by: User) -> None:
         raise ValidationError(_("Only the case owner or an investigator can do this."))
 
 
-# --- intake -------------------------------------------------------------------------------------
+# --- intake --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -599,7 +599,7 @@ def note_add(*, case: Case, by: User, text: str) -> CaseNote:
     return note
 
 
-# --- panels, findings, votes, decisions ------------------------------------------------------------
+# --- panels, findings, votes, decisions ----------------------------------------------------------
 
 
 def _check_members(case: Case, members: list[User], *, exclude: set[int]) -> None:
@@ -860,7 +860,7 @@ def case_decide(
     return decision
 
 
-# --- appeal ---------------------------------------------------------------------------------------
+# --- appeal --------------------------------------------------------------------------------------
 
 
 def appeal_open_to(case: Case, party: str, today: datetime.date | None = None) -> bool:
@@ -980,7 +980,7 @@ def appeal_decide(
     return decision
 
 
-# --- sanction effects -------------------------------------------------------------------------------
+# --- sanction effects ----------------------------------------------------------------------------
 
 
 def end_login_sessions(user: User) -> int:
@@ -1186,7 +1186,7 @@ def _undo_revocation(effect: SanctionEffect, by: User | None, reason: str) -> No
     professional = User.objects.select_for_update().get(pk=effect.professional_id)
     applied = effect.applied
     suspended = _suspension_end(professional, exclude=effect)
-    for pk, old in applied.get("credentials", {}).items():
+    for pk in applied.get("credentials", {}):
         credential = Credential.objects.select_for_update().filter(pk=int(pk)).first()
         if credential is None or credential.status != Credential.Status.REVOKED:
             continue
@@ -1295,7 +1295,7 @@ def next_report_due(effect: SanctionEffect) -> datetime.date | None:
     return start + datetime.timedelta(days=every)
 
 
-# --- what others ask ----------------------------------------------------------------------------
+# --- what others ask -----------------------------------------------------------------------------
 
 
 def sanctions_in_force(user: User) -> list[SanctionEffect]:
@@ -1330,7 +1330,7 @@ def application_refusal(user: User) -> str | None:
     return None
 
 
-# --- periodic upkeep ---------------------------------------------------------------------------------
+# --- periodic upkeep -----------------------------------------------------------------------------
 
 
 def _once(case: Case, key: str) -> bool:

@@ -729,6 +729,15 @@ def vote_record(
     return seat
 
 
+def _require_recorder(case: Case, panel: Panel | None, by: User) -> None:
+    """The case owner or a member of the panel records its decision."""
+    if case.owner_id == by.pk:
+        return
+    if panel is not None and panel.seats.filter(member=by).exists():
+        return
+    raise ValidationError(_("Only the case owner or a panel member records the decision."))
+
+
 def tally(panel: Panel) -> tuple[str | None, int, int]:
     """(the vote reaching the majority in the rules, or None; votes for it; panel size). The
     majority is of the whole panel: a seat that has not voted counts against."""
@@ -795,9 +804,8 @@ def case_decide(
     exactly one through."""
     case = _lock(case)
     _require_stage(case, Stage.PANEL)
-    if case.owner_id != by.pk:
-        raise ValidationError(_("Only the case owner records the panel's decision."))
     panel = open_panel(case)
+    _require_recorder(case, panel, by)
     if panel is None or Decision.objects.filter(panel=panel).exists():
         raise ValidationError(_("This panel has already decided."))
     vote, votes_for, size = tally(panel)
@@ -905,9 +913,8 @@ def appeal_decide(
     effect reversed, with the reason recorded)."""
     case = _lock(case)
     _require_stage(case, Stage.APPEAL)
-    if case.owner_id != by.pk:
-        raise ValidationError(_("Only the case owner records the appeal panel's decision."))
     panel = open_panel(case)
+    _require_recorder(case, panel, by)
     if panel is None:
         raise ValidationError(_("Form the appeal panel first."))
     if Decision.objects.filter(panel=panel).exists():

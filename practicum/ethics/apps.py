@@ -20,6 +20,19 @@ class EthicsConfig(AppConfig):
             APPLICANT_FLAGS.append(services.reviewer_flags)
         if services.application_refusal not in APPLICATION_REFUSALS:
             APPLICATION_REFUSALS.append(services.application_refusal)
+        # Suspended or restricted by any route (a sanction, staff in the admin): signed out
+        # everywhere at once, not only at the next request.
+        from practicum.accounts.services import ACCOUNT_STATUS_HOOKS
+
+        if end_sessions_on_status not in ACCOUNT_STATUS_HOOKS:
+            ACCOUNT_STATUS_HOOKS.append(end_sessions_on_status)
+
+
+def end_sessions_on_status(*, user, old, new, by) -> None:
+    from practicum.ethics.services import end_login_sessions
+
+    if new != "active":
+        end_login_sessions(user)
 
 
 def restricted_links(user) -> list[tuple[str, str]]:

@@ -107,7 +107,9 @@ def test_concern_to_suspension_to_overturned_appeal(page, contexts, frameworks):
     professional.goto("/ethics/mine/")
     professional.get_by_role("link", name=case.reference).click()
     professional.get_by_text("asked not to be named").wait_for()
-    professional.get_by_role("textbox", name="Your answer").fill("I never spoke to the manager about health.")
+    professional.get_by_role("textbox", name="Your answer").fill(
+        "I never spoke to the manager about health."
+    )
     professional.get_by_role("button", name="Send my answer").click()
     professional.get_by_text("Your answer is on the case.").wait_for()
     shoot(professional, "professional-case-en")

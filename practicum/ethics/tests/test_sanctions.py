@@ -218,3 +218,37 @@ def test_a_suspension_blocks_new_credential_applications(at_panel, team, profess
     assert application_refusal(professional) is None
     decide(at_panel, team, 4, ends_on=body_today() + datetime.timedelta(days=90))
     assert application_refusal(professional)
+
+
+def test_a_suspended_supervisor_leaves_the_directory_and_future_bookings_are_cancelled(
+    at_panel, team, professional, mentor, run_tasks
+):
+    from django.core import mail
+    from django.utils import timezone
+
+    from practicum.supervision.models import Booking, SupervisorProfile
+
+    SupervisorProfile.objects.create(
+        user=professional, bio="b", focus_area="both", experience="e", is_listed=True
+    )
+    assert SupervisorProfile.objects.listed().filter(user=professional).exists()
+    booking = Booking.objects.create(
+        supervisor=professional,
+        mentor=mentor,
+        starts_at=timezone.now() + datetime.timedelta(days=5),
+        duration_minutes=60,
+    )
+    decide(at_panel, team, 4, ends_on=body_today() + datetime.timedelta(days=90))
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert not SupervisorProfile.objects.listed().filter(user=professional).exists()
+    run_tasks()
+    assert any(mentor.email in m.to for m in mail.outbox)
+
+
+def test_an_account_suspended_in_the_admin_is_signed_out_everywhere(professional, site_admin):
+    from practicum.accounts.services import account_suspend
+
+    key = _session_for(professional)
+    account_suspend(user=professional, by=site_admin, reason="Staff action")
+    assert not Session.objects.filter(session_key=key).exists()

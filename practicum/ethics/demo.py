@@ -1,6 +1,6 @@
 """Demo ethics cases for `manage.py load_demo` (idempotent, development only): one case at each
-stage, all about Paolo Practitioner (practitioner@demo.practicum.test, password as the other
-demo people), handled by Emeka Ethics and six more ethics staff for the two panels."""
+stage, all about Paolo Practitioner (practitioner@demo.practicum.test, a member, password as
+the other demo people), handled by Emeka Ethics and six more ethics staff for the two panels."""
 
 import datetime
 
@@ -8,8 +8,7 @@ from allauth.account.models import EmailAddress
 
 from practicum.accounts import services as account_services
 from practicum.accounts.models import Role, User
-from practicum.credentials.models import Credential, RuleSet, add_years, body_today
-from practicum.credentials.services import next_number
+from practicum.credentials.models import body_today
 from practicum.ethics import services
 from practicum.ethics.loader import rules_load_all
 from practicum.ethics.models import Case
@@ -50,18 +49,6 @@ def _professional() -> User:
     code = current_code()
     if code is not None:
         pledge_accept(user=paolo, framework=code)
-    rule_set = RuleSet.objects.current("CPM")
-    if rule_set is not None and not Credential.objects.filter(holder=paolo).exists():
-        start = today - datetime.timedelta(days=300)
-        Credential.objects.create(
-            number=f"IMC-CPM-{start.year}-{next_number(f'credential:CPM:{start.year}'):06d}",
-            holder=paolo,
-            credential_type=rule_set.credential_type,
-            rule_set=rule_set,
-            issued_on=start,
-            valid_from=start,
-            expires_on=add_years(start, rule_set.rules.validity_years),
-        )
     return paolo
 
 

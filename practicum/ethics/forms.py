@@ -81,7 +81,11 @@ class ConcernForm(forms.Form):
         )
     )
     # Bot checks: a field people never see, and the time the form was shown (signed).
-    website = forms.CharField(required=False, label=_("Leave this empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     started = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, framework=None, minimum_seconds: int = 3, **kwargs):
@@ -319,9 +323,14 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("Anyone")), ("me", _("Me")), ("nobody", _("Nobody"))],
     )
+    owner = StaffChoiceField(label=_("Case owner"), queryset=User.objects.none(), required=False)
     age = forms.ChoiceField(
         label=_("Age"),
         required=False,
         choices=[("", _("Any")), ("overdue", _("Past its stage's target"))],
     )
     clause = forms.CharField(label=_("Clause"), required=False, max_length=16)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = ethics_staff()

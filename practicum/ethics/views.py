@@ -338,6 +338,8 @@ def staff_dashboard(request):
         cases = cases.filter(owner=request.user)
     elif filters.get("assigned") == "nobody":
         cases = cases.filter(owner__isnull=True)
+    if filters.get("owner"):
+        cases = cases.filter(owner=filters["owner"])
     if filters.get("clause"):
         cases = cases.filter(clauses__identifier=filters["clause"].strip().upper())
     cases = cases.order_by("stage_since", "pk")

@@ -24,6 +24,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("ETHICS_SHOTS", "/tmp/shots-ethics"))
 
 
+def accessible(page) -> None:
+    """axe-core finds no WCAG 2.1 A/AA or best-practice violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from practicum.accounts.tests.test_accessibility import AXE_OPTIONS
+
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
+
+
 def shoot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):
@@ -84,6 +94,7 @@ def test_concern_to_suspension_to_overturned_appeal(page, contexts, frameworks):
     )
     page.get_by_label("I confirm that what I say is true", exact=False).check()
     shoot(page, "public-form-en")
+    accessible(page)
     page.wait_for_timeout(3200)  # the time check refuses forms sent faster than a person can
     page.get_by_role("button", name="Send the concern").click()
     page.get_by_role("heading", name="Concern received").wait_for()
@@ -113,6 +124,7 @@ def test_concern_to_suspension_to_overturned_appeal(page, contexts, frameworks):
     professional.get_by_role("button", name="Send my answer").click()
     professional.get_by_text("Your answer is on the case.").wait_for()
     shoot(professional, "professional-case-en")
+    accessible(professional)
 
     # 4. A panel of three who did not investigate decides a 3-month suspension.
     staff.reload()
@@ -135,6 +147,7 @@ def test_concern_to_suspension_to_overturned_appeal(page, contexts, frameworks):
     staff.get_by_role("button", name="Record the decision").click()
     staff.get_by_role("heading", name="Sanctions and their effects").wait_for()
     shoot(staff, "staff-case-en")
+    accessible(staff)
 
     # 5. Public verification and the status list say Suspended; the sessions have ended.
     public = contexts()

@@ -81,3 +81,11 @@ def applicant_flags(user) -> list[str]:
     from practicum.credentials.hooks import applicant_flags as flags
 
     return flags(user)
+
+
+@register.simple_tag
+def application_refusal(user) -> str | None:
+    """Why a new application is refused now (a suspension in force), from the apps above."""
+    from practicum.credentials.hooks import application_refusal as refusal
+
+    return refusal(user) if getattr(user, "is_authenticated", False) else None

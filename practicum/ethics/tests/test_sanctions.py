@@ -252,3 +252,10 @@ def test_an_account_suspended_in_the_admin_is_signed_out_everywhere(professional
     key = _session_for(professional)
     account_suspend(user=professional, by=site_admin, reason="Staff action")
     assert not Session.objects.filter(session_key=key).exists()
+
+
+def test_a_suspended_professional_is_told_they_cannot_apply(at_panel, team, professional, client):
+    decide(at_panel, team, 4, ends_on=body_today() + datetime.timedelta(days=90))
+    client.force_login(professional)
+    page = client.get(reverse("credentials:type_detail", args=["CPM"])).content.decode()
+    assert "A suspension is in force" in page

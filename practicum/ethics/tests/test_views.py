@@ -189,3 +189,12 @@ def test_a_signed_in_member_raises_a_concern_from_their_account(client, professi
     case = Case.objects.get()
     assert case.complainant == member
     assert client.get(reverse("ethics:my_concern", args=[case.pk])).status_code == 200
+
+
+def test_clause_suggestions_come_from_the_code_in_force(client, frameworks):
+    response = client.post(
+        reverse("ethics:suggest"),
+        {"what_happened": "My mentor broke confidentiality and shared my records with others."},
+    )
+    assert response.status_code == 200
+    assert "1.B" in response.content.decode()

@@ -229,6 +229,7 @@ PERIODIC_COMMANDS = [
     "send_selfcare_reminders",
     "expire_credentials",
     "send_renewal_reminders",
+    "run_ethics_jobs",
 ]
 
 # --- Confidential fields: Fernet keys, newest first (see practicum/lib/crypto.py) ------------

@@ -14,6 +14,7 @@ NAVIGATION = [
     (Role.MENTOR, "supervision:my_supervision", _("Supervision")),
     (Role.MENTOR, "reflection:toolkit", _("Reflective toolkit")),
     (Role.MENTOR, "credentials:index", _("Credentials")),
+    (Role.MENTOR, "ethics:my_cases", _("Ethics")),
     (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervision")),
     (Role.SUPERVISOR, "reflection:shared_list", _("Shared reflections")),
     (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing")),

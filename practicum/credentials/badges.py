@@ -222,17 +222,38 @@ def credential_jwt(credential: Credential) -> str:
     return jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
 
 
-def revocation_list() -> dict:
+def revocation_list(*, today: datetime.date | None = None) -> dict:
+    """The 1EdTechRevocationList that OB 3.0 names for `credentialStatus`. A verifier treats
+    every credential listed as not valid, so a suspended credential is listed while its
+    suspension holds (its reason says "Suspended" with the dates) and leaves the list when it
+    is lifted; a revoked one stays for good."""
+    today = today or body_today()
+    revoked = [
+        {"id": f"urn:uuid:{vc_id}", "revocationReason": reason}
+        for vc_id, reason in Credential.objects.filter(
+            status=Credential.Status.REVOKED
+        ).values_list("vc_id", "status_reason")
+    ]
+    suspended = []
+    for credential in Credential.objects.filter(status=Credential.Status.SUSPENDED).order_by("pk"):
+        if credential.status_on(today) != Credential.Status.SUSPENDED:
+            continue
+        since = (credential.status_changed_on or today).isoformat()
+        if credential.suspended_until:
+            reason = f"Suspended from {since} until {credential.suspended_until.isoformat()}"
+        else:
+            reason = f"Suspended from {since}"
+        suspended.append(
+            {
+                "id": f"urn:uuid:{credential.vc_id}",
+                "revocationReason": f"{reason}: {credential.status_reason}",
+            }
+        )
     return {
         "@context": CONTEXTS,
         "id": absolute(reverse("credentials:revocation_list")),
         "issuer": issuer_id(),
-        "revokedCredentials": [
-            {"id": f"urn:uuid:{vc_id}", "revocationReason": reason}
-            for vc_id, reason in Credential.objects.filter(
-                status=Credential.Status.REVOKED
-            ).values_list("vc_id", "status_reason")
-        ],
+        "revokedCredentials": revoked + suspended,
     }
 
 

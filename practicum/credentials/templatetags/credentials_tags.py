@@ -73,3 +73,19 @@ def days_left(application, day) -> int:
 @register.filter
 def abs_value(number) -> int:
     return abs(int(number))
+
+
+@register.simple_tag
+def applicant_flags(user) -> list[str]:
+    """Flags other apps raise about an applicant (an open ethics case, a sanction in force)."""
+    from practicum.credentials.hooks import applicant_flags as flags
+
+    return flags(user)
+
+
+@register.simple_tag
+def application_refusal(user) -> str | None:
+    """Why a new application is refused now (a suspension in force), from the apps above."""
+    from practicum.credentials.hooks import application_refusal as refusal
+
+    return refusal(user) if getattr(user, "is_authenticated", False) else None

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from practicum.accounts import services as account_services
 from practicum.accounts.models import Role, RoleGrant, User
+from practicum.accounts.services import sessions_end
 from practicum.audit.services import audit_record
 from practicum.credentials import services as credential_services
-from practicum.credentials.models import AuditEvent, Credential, body_today
+from practicum.credentials.models import Credential, body_today
 from practicum.ethics.loader import current_rules
 from practicum.ethics.models import (
     Case,
@@ -43,24 +43,18 @@ def effect_kind(case: Case, sanction: Sanction) -> str:
 
 
 def end_login_sessions(user: User) -> int:
-    """Sign the user out everywhere: delete every stored session that carries their id."""
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
-            ended += 1
-    return ended
+    """Sign the user out everywhere (the accounts service that deactivation uses too)."""
+    return sessions_end(user_id=user.pk)
 
 
 def _credential_audit(credential: Credential, event: str, by: User | None, old: dict, new: dict):
-    AuditEvent.objects.create(
-        event=event,
+    audit_record(
         actor=by,
-        actor_name=by.get_full_name() if by else "",
-        credential=credential,
-        application=credential.application,
-        old=old,
-        new=new,
+        action=f"credential.{event}",
+        subject=credential,
+        person=credential.holder,
+        before=old,
+        after=new,
     )
 
 
@@ -217,9 +211,7 @@ def _restore_credential(credential: Credential, by: User | None, reason: str) ->
     credential.suspended_until = None
     credential.status_changed_on = today
     credential.save()
-    _credential_audit(
-        credential, AuditEvent.Event.REINSTATED, by, old, {"status": status, "reason": reason}
-    )
+    _credential_audit(credential, "reinstated", by, old, {"status": status, "reason": reason})
 
 
 def _undo_suspension(effect: SanctionEffect, by: User | None, reason: str) -> None:
@@ -256,7 +248,7 @@ def _undo_revocation(effect: SanctionEffect, by: User | None, reason: str) -> No
             credential.save()
             _credential_audit(
                 credential,
-                AuditEvent.Event.SUSPENDED,
+                "suspended",
                 by,
                 {"status": old_status},
                 {"reason": reason},

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "practicum.audit",
     "practicum.accounts",
     "practicum.frameworks",
+    "practicum.institutions",
     "practicum.practice",
     "practicum.supervision",
     "practicum.reflection",
@@ -217,6 +218,8 @@ PERIODIC_COMMANDS = [
     "send_selfcare_reminders",
     "expire_credentials",
     "send_renewal_reminders",
+    "lapse_centres",
+    "send_centre_renewal_reminders",
 ]
 
 # --- Confidential fields: Fernet keys, newest first (see practicum/lib/crypto.py) ------------

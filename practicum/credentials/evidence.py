@@ -16,6 +16,7 @@ from practicum.credentials.eligibility import (
     TrainingFact,
 )
 from practicum.credentials.models import Credential
+from practicum.institutions.models import training_verification
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -77,9 +78,11 @@ def gather(
 
     return Records(
         training=tuple(
-            TrainingFact(pk, hours, centre_type, programme, centre)
-            for pk, hours, centre_type, programme, centre in training.values_list(
-                "pk", "hours", "centre_type", "programme_name", "centre_name"
+            TrainingFact(pk, hours, centre_type, programme, centre, verified)
+            for pk, hours, centre_type, programme, centre, verified in training.annotate(
+                **training_verification()
+            ).values_list(
+                "pk", "hours", "centre_type", "programme_name", "centre_name", "verified_hours"
             )
         ),
         engagements=tuple(

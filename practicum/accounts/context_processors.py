@@ -24,6 +24,7 @@ NAVIGATION = [
     (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),
     (Role.INSTITUTION_ADMIN, "institutions:dashboard", _("Institution")),
     (Role.CREDENTIALING_STAFF, "institutions:staff_centres", _("Training centres")),
+    (Role.CREDENTIALING_STAFF, "credentials:accreditation_queue", _("Accreditation")),
     (Role.SITE_ADMIN, "admin:index", _("Site administration")),
 ]
 

@@ -28,5 +28,11 @@ class InstitutionsConfig(AppConfig):
                 "graduate.requested": _("Completion confirmation requested"),
                 "graduate.confirmed": _("Completion confirmed"),
                 "graduate.declined": _("Completion declined"),
+                "accreditation.submitted": _("Accreditation application submitted"),
+                "accreditation.assigned": _("Accreditation application assigned"),
+                "accreditation.info_requested": _("More information asked of the centre"),
+                "accreditation.answered": _("The centre answered"),
+                "accreditation.approved": _("Accreditation approved"),
+                "accreditation.rejected": _("Accreditation not approved"),
             }
         )

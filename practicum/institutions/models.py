@@ -391,3 +391,161 @@ def training_verification() -> dict:
         "verified_hours": models.Subquery(graduates.values("hours")[:1]),
         "claim_pending": models.Exists(claims),
     }
+
+
+# --- Accreditation applications (reviewed in credentials.accreditation) --------------------------
+
+
+class AccreditationRules(models.Model):
+    """A published version of the accreditation criteria, fees, review times and validity
+    (`credentials/data/accreditation/<version>.yaml`, `load_accreditation_rules`)."""
+
+    version = models.CharField(max_length=16, unique=True)
+    effective_date = models.DateField()
+    content = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_date"]
+
+    def __str__(self) -> str:
+        return f"accreditation rules {self.version}"
+
+    @classmethod
+    def current(cls, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return cls.objects.filter(effective_date__lte=on).order_by("-effective_date").first()
+
+
+class AccreditationApplicationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=AccreditationApplication.OPEN)
+
+    def under_clock(self):
+        return self.filter(status=AccreditationApplication.Status.IN_REVIEW)
+
+    def overdue(self, today: datetime.date):
+        return self.under_clock().filter(target_date__lt=today)
+
+
+class AccreditationApplication(models.Model):
+    """A centre's application to be accredited or endorsed (or to renew). The review clock has
+    the same fields and rules as a credential application's (`credentials.review_clock`)."""
+
+    class Status(models.TextChoices):
+        IN_REVIEW = "in_review", _("In review")
+        INFO_REQUESTED = "info_requested", _("More information requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    OPEN = (Status.IN_REVIEW, Status.INFO_REQUESTED)
+
+    centre = models.ForeignKey(
+        TrainingCentre, on_delete=models.CASCADE, related_name="accreditation_applications"
+    )
+    kind = models.CharField(_("recognition sought"), max_length=16, choices=CentreKind.choices)
+    renewal = models.BooleanField(default=False)
+    rules = models.ForeignKey(AccreditationRules, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_REVIEW)
+    reference = models.CharField(max_length=24, unique=True)
+    organisation = models.TextField(_("the organisation"))
+    faculty = models.JSONField(default=list)  # [{"name": ..., "credentials": ...}]
+    programmes = models.ManyToManyField(Programme, related_name="accreditation_applications")
+    # The programmes as submitted (hours, mode, indicators): later edits do not change them.
+    snapshot = models.JSONField(default=dict)
+    checks = models.JSONField(default=list)  # the criteria as judged at submission
+    fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
+    fee_currency = models.CharField(max_length=3)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # The review clock (see credentials.review_clock).
+    review_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    paused_since = models.DateField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    target_date = models.DateField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reasons = models.TextField(blank=True)
+
+    objects = AccreditationApplicationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre"],
+                condition=Q(status__in=["in_review", "info_requested"]),
+                name="one_open_accreditation_application",
+            ),
+            models.CheckConstraint(
+                name="accreditation_sought_is_accredited_or_endorsed",
+                condition=Q(kind__in=["accredited", "endorsed"]),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "target_date"])]
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+
+class AccreditationInfoRequest(models.Model):
+    application = models.ForeignKey(
+        AccreditationApplication, on_delete=models.CASCADE, related_name="info_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(answered_at__isnull=True),
+                name="one_open_accreditation_info_request",
+            ),
+        ]
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"request on {self.application}"
+
+
+def accreditation_evidence_path(instance, filename: str) -> str:
+    return f"accreditation/{instance.application_id}/{secrets.token_hex(16)}"
+
+
+class AccreditationDocument(models.Model):
+    """An evidence file (PDF, PNG or JPEG, checked by content), served only to the centre's
+    administrators and credentialing staff."""
+
+    application = models.ForeignKey(
+        AccreditationApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    file = models.FileField(upload_to=accreditation_evidence_path)
+    file_type = models.CharField(max_length=8)
+    title = models.CharField(max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"document {self.pk} of {self.application}"

@@ -58,7 +58,7 @@ def _admin_emails(centre: TrainingCentre) -> list[tuple[str, str]]:
     ]
 
 
-# --- Access ----------------------------------------------------------------------------------
+# --- Access --------------------------------------------------------------------------------------
 
 
 def is_centre_admin(user, centre: TrainingCentre) -> bool:
@@ -99,7 +99,7 @@ def graduate_for_admin(user, pk: int) -> Graduate:
     )
 
 
-# --- Centres ---------------------------------------------------------------------------------
+# --- Centres -------------------------------------------------------------------------------------
 
 CENTRE_FIELDS = ("name", "country", "website", "contact_name", "contact_email")
 
@@ -278,7 +278,7 @@ def centres_lapse(*, today: datetime.date | None = None) -> int:
     return count
 
 
-# --- Members ---------------------------------------------------------------------------------
+# --- Members -------------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -388,7 +388,7 @@ def member_set_sharing(*, member: CentreMember, by: User, shares: bool) -> Centr
     return member
 
 
-# --- Programmes and cohorts --------------------------------------------------------------------
+# --- Programmes and cohorts ----------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -419,7 +419,7 @@ def cohort_save(*, cohort: Cohort, by: User) -> Cohort:
     return cohort
 
 
-# --- Graduates -------------------------------------------------------------------------------
+# --- Graduates -----------------------------------------------------------------------------------
 
 
 def _user_for_email(email: str) -> User | None:
@@ -505,7 +505,7 @@ def graduates_match_user(*, user: User) -> int:
     return Graduate.objects.filter(email_digest=digest, user__isnull=True).update(user=user)
 
 
-# --- A mentor's claim ------------------------------------------------------------------------
+# --- A mentor's claim ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -591,7 +591,7 @@ def claim_decide(*, graduate: Graduate, by: User, confirm: bool, cohort: Cohort 
     return graduate
 
 
-# --- Reading ----------------------------------------------------------------------------------
+# --- Reading -------------------------------------------------------------------------------------
 
 
 def centre_kind_for_training(centre: TrainingCentre, day: datetime.date) -> str:

@@ -49,7 +49,7 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-# --- Public ----------------------------------------------------------------------------------
+# --- Public --------------------------------------------------------------------------------------
 
 
 def directory(request):
@@ -97,7 +97,7 @@ def status_check(request):
     return render(request, "institutions/status_check.html", {"form": form, "results": results})
 
 
-# --- Invitations -----------------------------------------------------------------------------
+# --- Invitations ---------------------------------------------------------------------------------
 
 
 def invitation(request, token: str):
@@ -121,7 +121,7 @@ def invitation(request, token: str):
     return render(request, "institutions/invitation.html", {"member": member})
 
 
-# --- The centre's administrators ---------------------------------------------------------------
+# --- The centre's administrators -----------------------------------------------------------------
 
 
 @role_required(Role.INSTITUTION_ADMIN)
@@ -399,7 +399,7 @@ def claim_decide(request, pk: int):
     return redirect("institutions:centre", graduate.programme.centre_id)
 
 
-# --- Mentors -----------------------------------------------------------------------------------
+# --- Mentors -------------------------------------------------------------------------------------
 
 
 @require_POST
@@ -456,7 +456,7 @@ def membership_sharing(request, pk: int):
     return redirect("institutions:memberships")
 
 
-# --- Staff -------------------------------------------------------------------------------------
+# --- Staff ---------------------------------------------------------------------------------------
 
 
 @role_required(Role.CREDENTIALING_STAFF)

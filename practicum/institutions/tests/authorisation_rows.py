@@ -35,4 +35,14 @@ ROWS = {
     # staff
     "institutions:staff_centres": access_row(302, 403, 403, 200),
     "institutions:staff_centre": access_row(302, 403, 403, 404, NOPE),
+    # accreditation (credentials/accreditation_views.py, kept here so the two apps' rows do not
+    # collide in one file)
+    "credentials:accreditation_apply": access_row(302, 403, 403, 403, NOPE),
+    "credentials:accreditation_detail": access_row(302, 403, 403, 403, NOPE),
+    "credentials:accreditation_document": access_row(
+        302, 403, 403, 404, {"pk": 999999, "document_pk": 1}
+    ),
+    "credentials:accreditation_queue": access_row(302, 403, 403, 200),
+    "credentials:accreditation_review": access_row(302, 403, 403, 404, NOPE),
+    "credentials:accreditation_act": access_row(405, 405, 405, 405, NOPE),
 }

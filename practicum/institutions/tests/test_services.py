@@ -24,7 +24,7 @@ def recognise(centre, staff, *, start=None, until=None, kind="accredited"):
     )
 
 
-# --- Accreditation lifecycle -----------------------------------------------------------------
+# --- Accreditation lifecycle ---------------------------------------------------------------------
 
 
 def test_a_recognised_centre_is_listed_with_its_kind_and_dates(centre, staff):
@@ -76,7 +76,7 @@ def test_kind_on_a_day_outside_every_period_is_non_accredited(centre, staff):
     assert centre.kind_on(datetime.date(2024, 6, 1)) == "accredited"
 
 
-# --- Members ---------------------------------------------------------------------------------
+# --- Members -------------------------------------------------------------------------------------
 
 
 def test_an_invitation_joins_only_the_account_with_that_email(
@@ -110,7 +110,7 @@ def test_joining_as_administrator_grants_the_scoped_role(centre, mentor):
     assert list(TrainingCentre.objects.administered_by(mentor)) == [centre]
 
 
-# --- Graduates and the match -------------------------------------------------------------------
+# --- Graduates and the match ---------------------------------------------------------------------
 
 
 def test_a_graduate_with_a_mentors_email_verifies_their_training(

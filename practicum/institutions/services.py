@@ -7,6 +7,8 @@ machinery lives there); it calls `recognition_grant` here when staff approve.
 
 import datetime
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -597,3 +599,64 @@ def claim_decide(*, graduate: Graduate, by: User, confirm: bool, cohort: Cohort 
 def centre_kind_for_training(centre: TrainingCentre, day: datetime.date) -> str:
     """The kind a training record keeps: the centre's kind on the day the training ended."""
     return centre.kind_on(day) if centre is not None else CentreKind.NON_ACCREDITED
+
+
+# --- The centre's own mentors: consent-based yes/no figures ---------------------------------
+
+# The source's rule: five supervision sessions a year (seeds/000, DOMAIN.md).
+SESSIONS_PER_YEAR = 5
+
+# Filled by practice (above this app) from its AppConfig.ready(): a function taking user ids
+# and a year and returning {user_id: (confirmed supervision sessions, CPD hours)} for that year.
+# Counts only: no reflective content ever reaches this app.
+PROGRESS_PROVIDERS: list[Callable[[list[int], int], dict[int, tuple[int, Decimal]]]] = []
+
+
+@dataclass(frozen=True)
+class MentorFigures:
+    name: str
+    meets_sessions: bool
+    cpd_hours: Decimal
+
+
+@dataclass(frozen=True)
+class CentreFigures:
+    year: int
+    sharing: list[MentorFigures]
+    not_sharing: int
+
+    @property
+    def meeting(self) -> int:
+        return sum(1 for m in self.sharing if m.meets_sessions)
+
+    @property
+    def cpd_total(self) -> Decimal:
+        return sum((m.cpd_hours for m in self.sharing), Decimal(0))
+
+
+def centre_mentor_figures(centre: TrainingCentre, year: int) -> CentreFigures:
+    """For the centre's mentors who consent: whether they meet the year's five sessions, and
+    their CPD hours; the others are only counted."""
+    members = list(
+        centre.members.active()
+        .filter(role=CentreMember.Role.MENTOR)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+    consenting = [m for m in members if m.shares_progress]
+    ids = [m.user_id for m in consenting]
+    figures: dict[int, tuple[int, Decimal]] = {}
+    for provider in PROGRESS_PROVIDERS:
+        figures.update(provider(ids, year))
+    return CentreFigures(
+        year=year,
+        sharing=[
+            MentorFigures(
+                name=m.user.get_full_name(),
+                meets_sessions=figures.get(m.user_id, (0, Decimal(0)))[0] >= SESSIONS_PER_YEAR,
+                cpd_hours=figures.get(m.user_id, (0, Decimal(0)))[1],
+            )
+            for m in consenting
+        ],
+        not_sharing=len(members) - len(consenting),
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("institution/", views.dashboard, name="dashboard"),
     path("institution/centres/<int:pk>/", views.centre, name="centre"),
     path("institution/centres/<int:pk>/edit/", views.centre_edit, name="centre_edit"),
+    path("institution/centres/<int:pk>/mentors/", views.mentors, name="mentors"),
     path("institution/centres/<int:pk>/invite/", views.member_invite, name="member_invite"),
     path("institution/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -164,6 +165,27 @@ def centre(request, pk: int):
             "members": members,
             "invite_form": invite_form,
             "decision_form": ClaimDecisionForm(),
+        },
+    )
+
+
+@role_required(Role.INSTITUTION_ADMIN)
+def mentors(request, pk: int):
+    """The centre's own mentors: yes/no and CPD hours for those who consent, a count of the
+    others; never any reflective content."""
+    centre = services.centre_for_admin(request.user, pk)
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), timezone.localdate().year)
+    return render(
+        request,
+        "institutions/mentors.html",
+        {
+            "centre": centre,
+            "figures": services.centre_mentor_figures(centre, year),
+            "sessions_needed": services.SESSIONS_PER_YEAR,
         },
     )
 

@@ -16,6 +16,7 @@ ROWS = {
     "institutions:dashboard": access_row(302, 403, 403, 403),
     "institutions:centre": access_row(302, 403, 403, 403, NOPE),
     "institutions:centre_edit": access_row(302, 403, 403, 403, NOPE),
+    "institutions:mentors": access_row(302, 403, 403, 403, NOPE),
     "institutions:member_invite": access_row(405, 405, 405, 405, NOPE),
     "institutions:member_remove": access_row(405, 405, 405, 405, NOPE),
     "institutions:programme_create": access_row(302, 403, 403, 403, NOPE),
@@ -45,4 +46,6 @@ ROWS = {
     "credentials:accreditation_queue": access_row(302, 403, 403, 200),
     "credentials:accreditation_review": access_row(302, 403, 403, 404, NOPE),
     "credentials:accreditation_act": access_row(405, 405, 405, 405, NOPE),
+    # the reflective tools as printable templates (reflection/blank_views.py)
+    "reflection:printable_tools": access_row(302, 403, 403, 403),
 }

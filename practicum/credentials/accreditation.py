@@ -153,7 +153,7 @@ def checks_for(
             "programme_hours",
             longest >= Decimal(criteria["min_programme_hours"]),
             criteria["min_programme_hours"],
-            f"{longest:g}",
+            f"{longest.normalize():f}",
         ),
         Check(
             "competencies",

@@ -23,7 +23,7 @@ class MultipleFileField(forms.FileField):
 
 class ProgrammeChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.hours:g} h, {obj.get_mode_display()})"
+        return f"{obj.name} ({obj.hours.normalize():f} h, {obj.get_mode_display()})"
 
 
 class ApplicationForm(forms.Form):

@@ -453,7 +453,7 @@ def graduate_build(
     if graduate.hours > programme.hours:
         raise ValidationError(
             _("A graduate cannot have more hours than the programme (%(hours)s).")
-            % {"hours": f"{programme.hours:g}"}
+            % {"hours": f"{programme.hours.normalize():f}"}
         )
     if graduate.completed_on < cohort.started_on:
         raise ValidationError(_("The completion date cannot be before the cohort started."))
@@ -521,7 +521,7 @@ def claim_request(
     if hours <= 0 or hours > programme.hours:
         raise ValidationError(
             _("Give the hours you completed: more than zero and at most %(hours)s.")
-            % {"hours": f"{programme.hours:g}"}
+            % {"hours": f"{programme.hours.normalize():f}"}
         )
     existing = Graduate.objects.filter(programme=programme, user=mentor).exclude(
         status=Graduate.Status.DECLINED

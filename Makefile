@@ -25,6 +25,7 @@ setup: install messages
 	DEBUG=1 $(MANAGE) load_reflection_tools
 	DEBUG=1 $(MANAGE) load_credential_rules
 	DEBUG=1 $(MANAGE) load_ethics_rules
+	DEBUG=1 $(MANAGE) load_accreditation_rules
 	DEBUG=1 $(MANAGE) load_demo
 
 # Web server and background worker together; Ctrl-C stops both.

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "practicum.audit",
     "practicum.accounts",
     "practicum.frameworks",
+    "practicum.institutions",
     "practicum.practice",
     "practicum.supervision",
     "practicum.reflection",
@@ -230,6 +231,8 @@ PERIODIC_COMMANDS = [
     "expire_credentials",
     "send_renewal_reminders",
     "run_ethics_jobs",
+    "lapse_centres",
+    "send_centre_renewal_reminders",
 ]
 
 # --- Confidential fields: Fernet keys, newest first (see practicum/lib/crypto.py) ------------

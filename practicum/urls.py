@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("practicum.accounts.urls")),
     path("", include("practicum.frameworks.urls")),
+    path("", include("practicum.institutions.urls")),
     path("mentor/", include("practicum.practice.urls")),
     path("supervision/", include("practicum.supervision.urls")),
     path("reflection/", include("practicum.reflection.urls")),

@@ -23,7 +23,9 @@ NAVIGATION = [
     (Role.CREDENTIALING_STAFF, "supervision:application_queue", _("Supervisor applications")),
     (Role.CREDENTIALING_STAFF, "supervision:lab_admin_list", _("Thematic labs")),
     (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),
-    (Role.INSTITUTION_ADMIN, "credentials:institution_dashboard", _("Institution")),
+    (Role.INSTITUTION_ADMIN, "institutions:dashboard", _("Institution")),
+    (Role.CREDENTIALING_STAFF, "institutions:staff_centres", _("Training centres")),
+    (Role.CREDENTIALING_STAFF, "credentials:accreditation_queue", _("Accreditation")),
     (Role.SITE_ADMIN, "admin:index", _("Site administration")),
 ]
 

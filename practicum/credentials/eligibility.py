@@ -42,6 +42,13 @@ class TrainingFact:
     centre_type: str
     programme_name: str = ""
     centre_name: str = ""
+    # Hours a confirmed graduate record of the centre verifies (None: the mentor's own record,
+    # with its certificate or letter).
+    verified_hours: Decimal | None = None
+
+    @property
+    def counted_hours(self) -> Decimal:
+        return self.hours if self.verified_hours is None else self.verified_hours
 
 
 @dataclass(frozen=True)
@@ -136,12 +143,18 @@ class Counted:
     def label(self) -> str:
         f = self.facts
         if self.kind == "training":
-            return _("%(programme)s, %(centre)s (%(type)s), %(hours)s h") % {
+            values = {
                 "programme": f["programme"],
                 "centre": f["centre"],
                 "type": _source_label(f["centre_type"]),
                 "hours": _hours(f["hours"]),
             }
+            if f.get("verified"):
+                return (
+                    _("%(programme)s, %(centre)s (%(type)s), %(hours)s h, verified by the centre")
+                    % values
+                )
+            return _("%(programme)s, %(centre)s (%(type)s), %(hours)s h") % values
         if self.kind == "engagement":
             kind = _("Internal") if f["kind"] == "internal" else _("External")
             return _("%(kind)s engagement, %(start)s to %(end)s") % {
@@ -411,7 +424,7 @@ _add_years = add_years  # one home: practicum.lib.dates
 def training_hours(req: Requirement, records: Records, **_kw) -> RequirementResult:
     types = set(req.param("centre_types") or TRAINING_SOURCES)
     counted = [t for t in records.training if t.centre_type in types]
-    have = sum((t.hours for t in counted), Decimal(0))
+    have = sum((t.counted_hours for t in counted), Decimal(0))
     return RequirementResult(
         kind=req.kind,
         met=have >= req.hours,
@@ -424,7 +437,8 @@ def training_hours(req: Requirement, records: Records, **_kw) -> RequirementResu
                     "programme": t.programme_name,
                     "centre": t.centre_name,
                     "centre_type": t.centre_type,
-                    "hours": str(t.hours),
+                    "hours": str(t.counted_hours),
+                    "verified": t.verified_hours is not None,
                 },
             )
             for t in counted

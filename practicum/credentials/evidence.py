@@ -15,6 +15,7 @@ from practicum.credentials.eligibility import (
     TrainingFact,
 )
 from practicum.credentials.models import Credential
+from practicum.institutions.models import training_verification
 from practicum.lib.dates import user_zone
 from practicum.practice.models import (
     CpdEntry,
@@ -72,9 +73,11 @@ def gather(
 
     return Records(
         training=tuple(
-            TrainingFact(pk, hours, centre_type, programme, centre)
-            for pk, hours, centre_type, programme, centre in training.values_list(
-                "pk", "hours", "centre_type", "programme_name", "centre_name"
+            TrainingFact(pk, hours, centre_type, programme, centre, verified)
+            for pk, hours, centre_type, programme, centre, verified in training.annotate(
+                **training_verification()
+            ).values_list(
+                "pk", "hours", "centre_type", "programme_name", "centre_name", "verified_hours"
             )
         ),
         engagements=tuple(

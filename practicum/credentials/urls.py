@@ -58,3 +58,23 @@ urlpatterns = [
     path("badges/achievements/<str:code>.json", views.achievement, name="achievement"),
     path("holders/<str:public_id>/badges/", views.holder_badges, name="holder_badges"),
 ]
+
+# Accreditation of training centres (accreditation_views.py): appended, issue 11.
+from practicum.credentials import accreditation_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "accreditation/centres/<int:pk>/apply/",
+        accreditation_views.apply,
+        name="accreditation_apply",
+    ),
+    path("accreditation/<int:pk>/", accreditation_views.detail, name="accreditation_detail"),
+    path(
+        "accreditation/<int:pk>/documents/<int:document_pk>/",
+        accreditation_views.document,
+        name="accreditation_document",
+    ),
+    path("accreditation/staff/", accreditation_views.queue, name="accreditation_queue"),
+    path("accreditation/staff/<int:pk>/", accreditation_views.review, name="accreditation_review"),
+    path("accreditation/staff/<int:pk>/act/", accreditation_views.act, name="accreditation_act"),
+]

@@ -10,3 +10,10 @@ class PracticeConfig(AppConfig):
         from practicum.practice.services import AUDIT_ACTIONS
 
         register_actions(AUDIT_ACTIONS)
+        # institutions sits below practice: it asks, through this hook, for the yes/no figures
+        # of a centre's mentors who consent (counts only).
+        from practicum.institutions.services import PROGRESS_PROVIDERS
+        from practicum.practice.institution_figures import sessions_and_cpd
+
+        if sessions_and_cpd not in PROGRESS_PROVIDERS:
+            PROGRESS_PROVIDERS.append(sessions_and_cpd)

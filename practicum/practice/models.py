@@ -311,7 +311,25 @@ class TrainingRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_records"
     )
     centre_name = models.CharField(_("training centre"), max_length=200)
+    # The kind of the centre when the training took place (a registry centre's kind on the end
+    # date; free text counts as Non-Accredited).
     centre_type = models.CharField(_("centre type"), max_length=16, choices=CentreType.choices)
+    # Picked from the registry (institutions): a confirmed graduate of this programme with the
+    # mentor's account makes the record Verified by the centre.
+    centre = models.ForeignKey(
+        "institutions.TrainingCentre",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    programme = models.ForeignKey(
+        "institutions.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     programme_name = models.CharField(_("programme"), max_length=200)
     hours = models.DecimalField(_("training hours"), max_digits=6, decimal_places=2)
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices)

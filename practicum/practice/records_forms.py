@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from practicum.institutions.models import Programme
 from practicum.lib.uploads import validate_evidence
 from practicum.practice.models import CpdEntry, MentoringEngagement, Reference, TrainingRecord
 
@@ -182,14 +183,33 @@ class RefereeAnswerForm(forms.Form):
         return cleaned
 
 
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} — {obj.centre.name} ({obj.centre.country})"
+
+
 class TrainingForm(EvidenceMixin, forms.ModelForm):
-    evidence = _evidence_field(required=True)
+    """A programme picked from the registry (its centre's kind on the end date is kept, and no
+    evidence is needed: the centre verifies it), or a centre typed in (Non-Accredited, with a
+    certificate or letter)."""
+
+    programme = ProgrammeChoiceField(
+        label=_("Programme from the registry"),
+        queryset=Programme.objects.select_related("centre").order_by("centre__name", "name"),
+        required=False,
+        empty_label=_("Not listed: I type the centre and programme"),
+        help_text=_(
+            "Choose it when your centre is on the registry: the centre confirms your completion "
+            "and no evidence is needed."
+        ),
+    )
+    evidence = _evidence_field(required=False)
 
     class Meta:
         model = TrainingRecord
         fields = [
+            "programme",
             "centre_name",
-            "centre_type",
             "programme_name",
             "hours",
             "mode",
@@ -200,7 +220,19 @@ class TrainingForm(EvidenceMixin, forms.ModelForm):
             "evidence",
         ]
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
-        help_texts = {"hours": _("Up to 2,000.")}
+        help_texts = {
+            "hours": _("Up to 2,000."),
+            "centre_name": _("Only for a centre not on the registry: it counts as Non-Accredited."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre_name"].required = False
+        self.fields["programme_name"].required = False
+        self.fields["evidence"].help_text = _(
+            "A certificate or letter: PDF, PNG or JPEG, up to 10 MB. "
+            "Needed for a centre not on the registry."
+        )
 
     def clean_hours(self):
         return _check_hours(self.cleaned_data.get("hours"))
@@ -213,6 +245,27 @@ class TrainingForm(EvidenceMixin, forms.ModelForm):
         started_on, ended_on = cleaned.get("started_on"), cleaned.get("ended_on")
         if started_on and ended_on and ended_on < started_on:
             self.add_error("ended_on", _("The end date cannot be before the start date."))
+        programme = cleaned.get("programme")
+        if programme is not None:
+            self.instance.centre = programme.centre
+            cleaned["centre_name"] = programme.centre.name
+            cleaned["programme_name"] = programme.name
+            if ended_on:
+                self.instance.centre_type = programme.centre.kind_on(ended_on)
+        else:
+            self.instance.centre = None
+            self.instance.centre_type = TrainingRecord.CentreType.NON_ACCREDITED
+            for name in ("centre_name", "programme_name"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+            if not cleaned.get("evidence") and "evidence" not in self.errors:
+                self.add_error(
+                    "evidence",
+                    _(
+                        "Attach the certificate or letter, "
+                        "or choose the programme from the registry."
+                    ),
+                )
         return cleaned
 
 

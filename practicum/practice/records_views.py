@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.institutions.models import training_verification
+from practicum.institutions.services import graduates_match_user
 from practicum.lib.conflict import Conflict, conflict_response
 from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import flash_service_errors
@@ -239,6 +241,7 @@ def _referee_gone(request, reference: Reference):
 @member_required(Role.MENTOR)
 def training_list(request):
     records = TrainingRecord.objects.filter(mentor=request.user)
+    listed = records.select_related("centre", "programme").annotate(**training_verification())
     totals = records.aggregate(
         total=Sum("hours"),
         **{
@@ -253,7 +256,7 @@ def training_list(request):
         request,
         "practice/records/training_list.html",
         {
-            "records": _page(request, records.order_by("-ended_on", "-pk")),
+            "records": _page(request, listed.order_by("-ended_on", "-pk")),
             "total_hours": totals["total"] or Decimal(0),
             "hours_by_type": by_type,
         },
@@ -268,7 +271,9 @@ def training_create(request):
         instance=TrainingRecord(mentor=request.user),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        record = form.save()
+        if record.programme_id:
+            graduates_match_user(user=request.user)
         messages.success(request, _("The training is recorded."))
         return redirect("practice:training_list")
     return render(request, "practice/records/training_form.html", {"form": form})

@@ -107,3 +107,10 @@ urlpatterns = [
     path("reflections/<int:pk>/pdf/", export_views.reflection_pdf, name="reflection_pdf"),
     path("erase/", export_views.erase, name="erase"),
 ]
+
+# Blank printable templates of the four tools, for training centres (issue 11).
+from practicum.reflection import blank_views  # noqa: E402
+
+urlpatterns += [
+    path("printable-tools.pdf", blank_views.printable_tools, name="printable_tools"),
+]

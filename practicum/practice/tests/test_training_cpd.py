@@ -107,6 +107,8 @@ def test_mentor_records_training_with_a_pdf_certificate(client, mentor):
     assert record.hours == Decimal("24")
     assert record.instructor_email == "ingrid@example.org"
     assert record.evidence_type == "pdf"
+    # a centre typed in counts as Non-Accredited, whatever the form was sent
+    assert record.centre_type == "non_accredited" and record.centre is None
     assert "certificate" not in record.evidence.name  # the uploaded name is not kept
     with record.evidence.open("rb") as handle:
         assert handle.read() == PDF
@@ -135,7 +137,7 @@ def test_images_are_accepted_as_evidence(client, mentor, format_, expected):
             "the limit is 10.0\xa0MB",
         ),
         (pdf_upload(content=b""), "empty"),
-        (None, "This field is required"),
+        (None, "Attach the certificate or letter, or choose the programme from the registry"),
     ],
     ids=["text-renamed-pdf", "truncated-pdf", "gif", "eleven-mb", "empty", "missing"],
 )
@@ -159,7 +161,8 @@ def test_bad_evidence_is_refused_and_nothing_saved(client, mentor, tmp_path, upl
         ({"hours": "-24"}, "hours", "more than zero"),
         ({"hours": "99999"}, "hours", "digits"),
         ({"hours": "2500"}, "hours", "at most 2,000"),
-        ({"centre_type": "famous"}, "centre_type", "Select a valid choice"),
+        ({"programme": "999999"}, "programme", "Select a valid choice"),
+        ({"centre_name": ""}, "centre_name", "This field is required"),
         ({"mode": ""}, "mode", "This field is required"),
         ({"instructor_email": "ingrid"}, "instructor_email", "valid email"),
     ],

@@ -1,0 +1,57 @@
+"""axe-core on the institutions' pages (public, the centre's administrator, staff) and the
+mentor's training list with its registry column: no violation."""
+
+import pytest
+from django.core.management import call_command
+
+from conftest import make_user
+from practicum.accounts.models import Role
+from practicum.accounts.tests.test_accessibility import audit, sign_in_as
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_institution_pages_have_no_accessibility_violations(
+    page, live_server, frameworks, settings
+):
+    settings.DEBUG = True
+    for command in ("load_reflection_tools", "load_credential_rules", "load_accreditation_rules"):
+        call_command(command, verbosity=0)
+    call_command("load_demo", quiet=True)
+    from practicum.accounts.models import User
+    from practicum.institutions.models import Cohort, TrainingCentre
+
+    centre = TrainingCentre.objects.get()
+    cohort = Cohort.objects.get()
+    assert (
+        audit(page, ["/centres/", "/centres/check/?q=institute", f"/centres/{centre.code}/"]) == {}
+    )
+    sign_in_as(page, live_server, User.objects.get(email="institution@demo.practicum.test"))
+    found = audit(
+        page,
+        [
+            f"/institution/centres/{centre.pk}/",
+            f"/institution/programmes/{cohort.programme_id}/",
+            f"/institution/cohorts/{cohort.pk}/",
+            f"/institution/cohorts/{cohort.pk}/import/",
+            f"/institution/centres/{centre.pk}/mentors/",
+            f"/credentials/accreditation/centres/{centre.pk}/apply/",
+        ],
+    )
+    assert found == {}
+    page.context.clear_cookies()
+    sign_in_as(page, live_server, make_user("st@example.org", Role.CREDENTIALING_STAFF, mfa=True))
+    assert (
+        audit(
+            page,
+            [
+                "/institution/staff/centres/",
+                f"/institution/staff/centres/{centre.pk}/",
+                "/credentials/accreditation/staff/",
+            ],
+        )
+        == {}
+    )
+    page.context.clear_cookies()
+    sign_in_as(page, live_server, User.objects.get(email="mentor@demo.practicum.test"))
+    assert audit(page, ["/mentor/training/", "/institution/memberships/"]) == {}

@@ -15,10 +15,11 @@ from practicum.credentials.models import body_today
 from practicum.ethics import services
 from practicum.ethics.models import Case, CaseEvidence
 from practicum.ethics.tests.conftest import sanction, vote_all
+from practicum.lib.tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture(autouse=True)

@@ -15,9 +15,10 @@ from practicum.credentials import accreditation
 from practicum.frameworks.models import BehaviouralIndicator
 from practicum.institutions.models import AccreditationApplication, CentreReminder, TrainingCentre
 from practicum.institutions.tests.conftest import make_programme
+from practicum.lib.tests.samples import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 DAY = datetime.date(2026, 3, 2)
 
 

@@ -15,9 +15,10 @@ from practicum.credentials.loader import rule_set_load_all
 from practicum.frameworks.models import BehaviouralIndicator
 from practicum.institutions import services
 from practicum.institutions.tests.conftest import make_centre, make_cohort, make_programme
+from practicum.lib.tests.samples import MINIMAL_PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def sign_in(page, email, *, totp=False):

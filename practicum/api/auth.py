@@ -29,12 +29,10 @@ def rate_limit(key: str) -> None:
     limit = getattr(settings, "API_RATE_LIMIT_PER_MINUTE", 120)
     window = int(time.time() // RATE_WINDOW_SECONDS)
     cache_key = f"api-rate:{key}:{window}"
-    cache.add(cache_key, 0, RATE_WINDOW_SECONDS * 2)
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, RATE_WINDOW_SECONDS * 2)
-        count = 1
+    except ValueError:  # the window's first request
+        count = 1 if cache.add(cache_key, 1, RATE_WINDOW_SECONDS * 2) else cache.incr(cache_key)
     if count > limit:
         retry = RATE_WINDOW_SECONDS - int(time.time()) % RATE_WINDOW_SECONDS
         raise Problem(

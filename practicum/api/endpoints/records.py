@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from practicum.accounts.models import Role
@@ -356,7 +356,7 @@ def session_create(request, payload: SessionIn):
     values = payload.model_dump()
     fields = _validated_fields(user, values, payload.names_checked)
     session = services.session_log(mentor=user, **fields)
-    return 201, session_out(_session_for_mentor(user, session.pk))
+    return Status(201, session_out(_session_for_mentor(user, session.pk)))
 
 
 @router.get("/sessions/{session_id}", response=responses({200: SessionOut}), url_name="session")
@@ -558,4 +558,4 @@ def cpd_create(request, payload: CpdIn):
         raise Problem(422, _("Invalid request"), _("Some values are not valid."), errors=errors)
     with transaction.atomic():
         entry = form.save()
-    return 201, _cpd_out(entry)
+    return Status(201, _cpd_out(entry))

@@ -32,15 +32,15 @@ def _decode(cursor: str, field) -> tuple:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk = json.loads(raw)
-        if not isinstance(pk, int) or isinstance(pk, bool):
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= 2**53:
             raise _bad_cursor()
         if field is not None:
             value = field.to_python(value)
             if value is None:
                 raise _bad_cursor()
-        elif not isinstance(value, int) or isinstance(value, bool):
+        elif value != pk:
             raise _bad_cursor()
-    except (ValueError, TypeError, binascii.Error, ValidationError, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, OverflowError, binascii.Error, ValidationError) as exc:
         raise _bad_cursor() from exc
     return value, pk
 

@@ -1,14 +1,14 @@
 """The holder's credentials, and public verification by number."""
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from practicum.accounts.models import Role
 from practicum.api.auth import AUTH, require
-from practicum.api.endpoints import responses
+from practicum.api.endpoints import Cursor, responses
 from practicum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageOut, paginate
 from practicum.api.scopes import Scope
 from practicum.credentials.documents import verification_url
@@ -17,6 +17,7 @@ from practicum.credentials.models import Credential, body_today
 router = Router(tags=["Credentials"])
 
 Status = Literal["active", "expired", "suspended", "revoked"]
+Number = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,32}$")]
 
 
 class CredentialOut(Schema):
@@ -54,7 +55,7 @@ class VerificationOut(Schema):
 
 
 class PageQuery(Schema):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: Cursor = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -90,21 +91,19 @@ def credential_list(request, filters: Query[PageQuery]):
 
 
 @router.get("/credentials/{number}", auth=AUTH, response=responses({200: CredentialOut}))
-def credential_detail(request, number: str):
+def credential_detail(request, number: Number):
     user = require(request, Scope.CREDENTIALS_READ, Role.MENTOR)
-    credential = _credentials().filter(holder=user, number=number[:32]).first()
+    credential = _credentials().filter(holder=user, number=number).first()
     if credential is None:
         raise Http404
     return _credential_out(credential, body_today())
 
 
 @router.get("/verify/{number}", auth=None, response=responses({200: VerificationOut}))
-def credential_verify(request, number: str):
+def credential_verify(request, number: Number):
     """Public: anyone may check a credential by the number printed on it."""
     credential = (
-        Credential.objects.select_related("holder", "rule_set")
-        .filter(number=number.strip()[:32])
-        .first()
+        Credential.objects.select_related("holder", "rule_set").filter(number=number).first()
     )
     if credential is None:
         raise Http404

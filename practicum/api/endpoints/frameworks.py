@@ -1,19 +1,20 @@
 """The body's frameworks by version: public, as on the site."""
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch
 from django.http import Http404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
-from practicum.api.endpoints import responses
+from practicum.api.endpoints import Cursor, responses
 from practicum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageOut, paginate
 from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
 
 router = Router(tags=["Frameworks"], auth=None)
 
 Kind = Literal["code_of_ethics", "competencies", "readiness_questionnaire"]
+Version = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,16}$")]
 
 
 class VersionOut(Schema):
@@ -75,7 +76,7 @@ class DocumentOut(VersionOut):
 
 class VersionQuery(Schema):
     kind: Kind | None = None
-    cursor: str | None = Field(None, max_length=200)
+    cursor: Cursor = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 
@@ -109,13 +110,13 @@ def framework_list(request, filters: Query[VersionQuery]):
 
 
 @router.get("/frameworks/{kind}/{version}", response=responses({200: DocumentOut}))
-def framework_detail(request, kind: Kind, version: str):
+def framework_detail(request, kind: Kind, version: Version):
     """One version with the rows others cite: clauses and sanctions (Code), competencies and
     indicators, or questionnaire statements. `version` may be `current`."""
     if version == "current":
         framework = FrameworkVersion.objects.current(kind)
     else:
-        framework = FrameworkVersion.objects.filter(kind=kind, version=version[:16]).first()
+        framework = FrameworkVersion.objects.filter(kind=kind, version=version).first()
     if framework is None:
         raise Http404
     competencies = framework.competencies.prefetch_related(

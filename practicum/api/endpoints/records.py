@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 
 from practicum.accounts.models import Role
 from practicum.api.auth import AUTH, require
-from practicum.api.endpoints import responses
+from practicum.api.endpoints import Cursor, Id, PathId, responses
 from practicum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageOut, paginate
 from practicum.api.problems import Problem
 from practicum.api.scopes import Scope
@@ -50,7 +50,7 @@ class SignOutSchema(Schema):
 class SessionSummary(Schema):
     id: int
     starts_at: datetime.datetime
-    duration_minutes: int
+    duration_minutes: int = Field(..., ge=1, le=24 * 60)
     format: FormatName
     focus: str
     relationship_id: int | None
@@ -79,7 +79,7 @@ class SupervisedSession(Schema):
     id: int
     mentor_name: str
     starts_at: datetime.datetime
-    duration_minutes: int
+    duration_minutes: int = Field(..., ge=1, le=24 * 60)
     format: FormatName
     focus: str
     sign_off: SignOutSchema
@@ -97,9 +97,9 @@ class SessionIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    relationship_id: int
+    relationship_id: Id
     starts_at: datetime.datetime
-    duration_minutes: int
+    duration_minutes: int = Field(..., ge=1, le=24 * 60)
     format: FormatName
     focus: str = Field(..., max_length=200)
     cases_brought: str = Text
@@ -107,8 +107,8 @@ class SessionIn(Schema):
     actions: str = Text
     experience: str = Text
     feedback_to_supervisor: str = Text
-    competencies: list[int] = Field(default_factory=list, max_length=50)
-    clauses: list[int] = Field(default_factory=list, max_length=200)
+    competencies: list[Id] = Field(default_factory=list, max_length=50)
+    clauses: list[Id] = Field(default_factory=list, max_length=200)
     names_checked: bool = Field(
         False, description="Confirms that words flagged as possible client names are not names."
     )
@@ -117,9 +117,9 @@ class SessionIn(Schema):
 class SessionPatch(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    relationship_id: int | None = None
+    relationship_id: Id | None = None
     starts_at: datetime.datetime | None = None
-    duration_minutes: int | None = None
+    duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
     format: FormatName | None = None
     focus: str | None = Field(None, max_length=200)
     cases_brought: str | None = Field(None, max_length=10_000)
@@ -127,8 +127,8 @@ class SessionPatch(Schema):
     actions: str | None = Field(None, max_length=10_000)
     experience: str | None = Field(None, max_length=10_000)
     feedback_to_supervisor: str | None = Field(None, max_length=10_000)
-    competencies: list[int] | None = Field(None, max_length=50)
-    clauses: list[int] | None = Field(None, max_length=200)
+    competencies: list[Id] | None = Field(None, max_length=50)
+    clauses: list[Id] | None = Field(None, max_length=200)
     names_checked: bool = False
 
 
@@ -204,15 +204,15 @@ class CpdIn(Schema):
 class SessionFilters(Schema):
     status: SessionStatus | None = None
     format: FormatName | None = None
-    relationship_id: int | None = None
+    relationship_id: Id | None = None
     since: datetime.date | None = Field(None, description="Held on or after this day.")
     until: datetime.date | None = Field(None, description="Held on or before this day.")
-    cursor: str | None = Field(None, max_length=200)
+    cursor: Cursor = None
     limit: int = Limit
 
 
 class PageQuery(Schema):
-    cursor: str | None = Field(None, max_length=200)
+    cursor: Cursor = None
     limit: int = Limit
 
 
@@ -302,9 +302,17 @@ def session_list(request, filters: Query[SessionFilters]):
 def _form_data(values: dict) -> dict:
     """The page's form input for `values`, so the API runs the very same validation."""
     starts_at = values["starts_at"]
-    if timezone.is_naive(starts_at):
-        starts_at = timezone.make_aware(starts_at, datetime.UTC)
-    local = timezone.localtime(starts_at)
+    try:
+        if timezone.is_naive(starts_at):
+            starts_at = starts_at.replace(tzinfo=datetime.UTC)
+        local = timezone.localtime(starts_at)
+    except (OverflowError, ValueError) as exc:
+        raise Problem(
+            422,
+            _("Invalid request"),
+            _("The start is not a date and time we can record."),
+            errors=[{"field": "starts_at", "message": _("Out of range.")}],
+        ) from exc
     return {
         "relationship": values["relationship_id"],
         "held_on": local.date().isoformat(),
@@ -360,13 +368,13 @@ def session_create(request, payload: SessionIn):
 
 
 @router.get("/sessions/{session_id}", response=responses({200: SessionOut}), url_name="session")
-def session_detail(request, session_id: int):
+def session_detail(request, session_id: PathId):
     user = require(request, Scope.RECORDS_READ, Role.MENTOR, pledged=True)
     return session_out(_session_for_mentor(user, session_id))
 
 
 @router.patch("/sessions/{session_id}", response=responses({200: SessionOut}))
-def session_update(request, session_id: int, payload: SessionPatch):
+def session_update(request, session_id: PathId, payload: SessionPatch):
     """Change an entry. Changing what the supervisor confirmed asks for a new sign-off."""
     user = require(request, Scope.RECORDS_WRITE, Role.MENTOR, pledged=True)
     session = _session_for_mentor(user, session_id)
@@ -488,7 +496,7 @@ def engagement_list(request, filters: Query[PageQuery]):
 
 
 @router.get("/engagements/{engagement_id}", response=responses({200: EngagementOut}))
-def engagement_detail(request, engagement_id: int):
+def engagement_detail(request, engagement_id: PathId):
     user = require(request, Scope.RECORDS_READ, Role.MENTOR, pledged=True)
     engagement = (
         MentoringEngagement.objects.filter(mentor=user, pk=engagement_id)

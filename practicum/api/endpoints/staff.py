@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from practicum.accounts.models import Role
 from practicum.api.auth import AUTH, require
-from practicum.api.endpoints import responses
+from practicum.api.endpoints import Cursor, responses
 from practicum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageOut, paginate
 from practicum.api.problems import Problem
 from practicum.api.scopes import Scope
@@ -41,8 +41,8 @@ class ApplicationPage(PageOut):
 
 class QueueQuery(Schema):
     status: AppStatus | None = Field(None, description="Default: the open applications.")
-    type: str | None = Field(None, max_length=8)
-    cursor: str | None = Field(None, max_length=200)
+    type: str | None = Field(None, pattern=r"^[A-Za-z0-9]{1,8}$")
+    cursor: Cursor = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 
 

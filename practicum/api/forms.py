@@ -25,7 +25,7 @@ class TokenForm(forms.Form):
 
 class WebhookForm(forms.Form):
     url = forms.URLField(
-        label=_("Address"),
+        label=_("HTTPS address"),
         max_length=500,
         assume_scheme="https",
         help_text=_("An HTTPS address on the public internet that accepts POST requests."),

@@ -90,6 +90,10 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Gave up")
 
+    # last_error holds a code (or the name of the network error), never the receiver's text.
+    NOT_PUBLIC = "not_public"
+    ENDPOINT_DISABLED = "endpoint_disabled"
+
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
@@ -120,3 +124,11 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"
+
+    @property
+    def error_label(self) -> str:
+        if self.last_error == self.NOT_PUBLIC:
+            return str(_("The address does not resolve to a public network."))
+        if self.last_error == self.ENDPOINT_DISABLED:
+            return str(_("The endpoint is disabled."))
+        return str(_("No answer (%(error)s)") % {"error": self.last_error})

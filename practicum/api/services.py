@@ -237,7 +237,7 @@ def http_post(url: str, *, body: bytes, headers: dict[str, str]) -> int:
     """POST and return the status code. The one place a delivery leaves the process."""
     host = urlsplit(url).hostname or ""
     if not _resolves_publicly(host):
-        raise DeliveryRefused("the address does not resolve to a public network")
+        raise DeliveryRefused(WebhookDelivery.NOT_PUBLIC)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT) as response:  # noqa: S310
@@ -259,7 +259,7 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     endpoint = delivery.endpoint
     code, error = None, ""
     if not endpoint.is_active:
-        error = "endpoint disabled"
+        error = WebhookDelivery.ENDPOINT_DISABLED
     else:
         body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
         timestamp = int(time.time())

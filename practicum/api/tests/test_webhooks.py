@@ -138,7 +138,7 @@ def test_a_private_address_is_refused_at_delivery(endpoint):
     with mock.patch.object(services, "_resolves_publicly", return_value=False):
         delivery = services.delivery_attempt(delivery_id=delivery.pk)
     assert delivery.status == "retrying"
-    assert "public" in delivery.last_error
+    assert delivery.last_error == "not_public"
 
 
 def test_credential_events_reach_the_holders_endpoints(endpoint, mentor, staff, other_mentor):

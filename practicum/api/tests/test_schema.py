@@ -10,6 +10,8 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
@@ -47,7 +49,18 @@ def test_the_document_is_valid_openapi(client):
 
 
 @pytest.fixture
-def bearer(mentor, supervisor, settings):
+def keep_connection():
+    """Called as a WSGI app, Django closes the database connection after each request; the
+    test's transaction lives on it. Django's own test client disconnects this the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def bearer(mentor, supervisor, settings, keep_connection):
     settings.API_RATE_LIMIT_PER_MINUTE = 1_000_000
     relationship = practice_services.relationship_declare(
         mentor=mentor,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "practicum.credentials",
     "practicum.ethics",
     "practicum.demo",
+    "practicum.api",
     "practicum.admin_site.PracticumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "template_partials",
     "csp",
+    "ninja",  # serves the API's interactive docs from its own vendored static files
 ]
 
 MIDDLEWARE = [
@@ -127,6 +129,9 @@ CACHES = {
         "LOCATION": "practicum_cache",
     }
 }
+
+# Requests a minute allowed to one API token (or one signed-in user calling the API).
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from practicum import views
 from practicum.accounts import views as account_views
+from practicum.api.api import api
 
 urlpatterns = [
     path(
@@ -24,6 +25,8 @@ urlpatterns = [
     path("reflection/", include("practicum.reflection.urls")),
     path("credentials/", include("practicum.credentials.urls")),
     path("ethics/", include("practicum.ethics.urls")),
+    path("api/v1/", api.urls),
+    path("account/api/", include("practicum.api.urls")),
 ]
 
 handler403 = "practicum.views.permission_denied"

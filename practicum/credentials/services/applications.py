@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practicum.accounts.models import User
-from practicum.credentials import eligibility
+from practicum.credentials import eligibility, hooks
 from practicum.credentials.eligibility import Cycle, Evaluation
 from practicum.credentials.evidence import gather
 from practicum.credentials.models import Application, Credential, RuleSet, body_today
@@ -109,6 +109,9 @@ def application_start(
     rule_set = RuleSet.objects.current(code)
     if rule_set is None:
         raise ValidationError(_("This credential is not open for applications."))
+    refusal = hooks.application_refusal(applicant)  # e.g. an ethics suspension in force
+    if refusal:
+        raise ValidationError(refusal)
     kind = Application.Kind.RENEWAL if renews else Application.Kind.INITIAL
     today = body_today()
     if renews is not None:
@@ -222,6 +225,9 @@ def application_submit(
     if application.status != Status.DRAFT:
         raise ValidationError(_("This application has already been submitted."))
     applicant = application.applicant
+    refusal = hooks.application_refusal(applicant)
+    if refusal:
+        raise ValidationError(refusal)
     today = body_today()
     rule_set = RuleSet.objects.current(application.credential_type.code, today)
     if rule_set is None:

@@ -219,6 +219,15 @@ def test_a_suspension_blocks_new_credential_applications(at_panel, team, profess
     decide(at_panel, team, 4, ends_on=body_today() + datetime.timedelta(days=90))
     assert application_refusal(professional)
 
+    from django.core.exceptions import ValidationError
+
+    from practicum.credentials import services as credential_services
+    from practicum.credentials.loader import rule_set_load_all
+
+    rule_set_load_all()
+    with pytest.raises(ValidationError):
+        credential_services.application_start(applicant=professional, code="CMM")
+
 
 def test_a_suspended_supervisor_leaves_the_directory_and_future_bookings_are_cancelled(
     at_panel, team, professional, mentor, run_tasks

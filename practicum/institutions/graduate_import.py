@@ -1,9 +1,8 @@
 """CSV import of a cohort's graduates: checked at upload, previewed, saved all or none.
 
-It reuses the mentor import's machinery (`practice.importer`: the file checks of `decode`, the
-`Row`, the per-cell readers of `_Cells`, the capped error list of `Plan`). That module sits
-above this app in the import order; its generic pieces belong in `practicum/lib/` once that
-file can be edited (see the report of issue 11), and this import would then come from there.
+It reuses the generic import machinery that practice's importer uses too
+(`lib.csv_import`: the file checks of `decode`, the `Row`, the per-cell readers of `Cells`, the
+capped error list of `Plan`); the columns and rules are the graduates' own.
 """
 
 import csv
@@ -19,13 +18,13 @@ from django.utils.translation import gettext_lazy
 from practicum.audit.services import audit_record
 from practicum.institutions import services
 from practicum.institutions.models import Cohort, Graduate, GraduateImport, email_digest
-from practicum.practice.importer import (  # the generic pieces (see the docstring)
+from practicum.lib.csv_import import (
     SAVE_AS_CSV,
+    Cells,
     Column,
     Plan,
     Row,
-    _Cells,
-    _error,
+    cell_error,
     decode,
 )
 
@@ -90,7 +89,7 @@ def _plan(cohort: Cohort, rows: list[Row]) -> tuple[Plan, list[Graduate]]:
     graduates: list[Graduate] = []
     seen: dict[str, int] = {}
     for row in rows:
-        cells = _Cells(row)
+        cells = Cells(row)
         name = cells.text("name", max_length=150, required=True, one_line=True)
         email = cells.text("email", max_length=254, required=True)
         completed_on = cells.date("completed_on", required=False)
@@ -110,7 +109,7 @@ def _plan(cohort: Cohort, rows: list[Row]) -> tuple[Plan, list[Graduate]]:
         if digest in seen:
             plan.add_errors(
                 [
-                    _error(
+                    cell_error(
                         row.number,
                         "email",
                         _("This row repeats row %(row)s.") % {"row": seen[digest]},
@@ -124,7 +123,7 @@ def _plan(cohort: Cohort, rows: list[Row]) -> tuple[Plan, list[Graduate]]:
                 cohort=cohort, name=name, email=email, hours=hours, completed_on=completed_on
             )
         except ValidationError as error:
-            plan.add_errors([_error(row.number, "", message) for message in error.messages])
+            plan.add_errors([cell_error(row.number, "", message) for message in error.messages])
             continue
         graduates.append(graduate)
     return plan, graduates

@@ -3,10 +3,12 @@
 # Supported Pythons, newest first (pyproject.toml's requires-python says the same). Without
 # PYTHON=..., the newest of python3.13, python3.12, python3.11, python3 that is one of them.
 PYTHON_VERSIONS := 3.13 3.12 3.11
+PYTHON_SUPPORTED := 3.11, 3.12 or 3.13
 PY_FITS := import sys; sys.exit("%d.%d" % sys.version_info[:2] not in "$(PYTHON_VERSIONS)".split())
 PY_XY := import sys; print("%d.%d" % sys.version_info[:2])
 ifeq ($(origin PYTHON),undefined)
-PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
+PYTHON_CANDIDATES := $(addprefix python,$(PYTHON_VERSIONS)) python3
+PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
   $$p -c '$(PY_FITS)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 endif
 VENV := .venv
@@ -23,18 +25,19 @@ XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
 	@if [ -z "$(PYTHON)" ]; then \
-	  echo "Practicum needs Python 3.11, 3.12 or 3.13, and none of python3.13, python3.12," \
-	    "python3.11, python3 is one. Install one, or name it: make run PYTHON=/path/to/python3.12" >&2; \
+	  echo "Practicum needs Python $(PYTHON_SUPPORTED), and none of $(PYTHON_CANDIDATES) is one." \
+	    "Install one, or name it: make run PYTHON=/path/to/python3.12" >&2; \
 	  exit 1; fi
 	@$(PYTHON) -c '$(PY_FITS)' >/dev/null 2>&1 || { \
-	  echo "Practicum needs Python 3.11, 3.12 or 3.13; PYTHON=$(PYTHON) is" \
-	    "$$($(PYTHON) -V 2>&1 | head -n1)" >&2; exit 1; }
+	  if v=$$($(PYTHON) -V 2>/dev/null); then is="is $$v"; else is="does not run here"; fi; \
+	  echo "Practicum needs Python $(PYTHON_SUPPORTED); PYTHON=$(PYTHON) $$is." >&2; exit 1; }
 	@want=$$($(PYTHON) -c '$(PY_XY)'); have=$$($(BIN)/python -c '$(PY_XY)' 2>/dev/null); \
 	if [ "$$have" != "$$want" ]; then \
 	  if [ -e $(VENV) ]; then \
-	    echo "$(VENV) was made with Python $${have:-that no longer runs}: rebuilding it with $(PYTHON) (Python $$want)"; \
+	    if [ -n "$$have" ]; then was="was made with Python $$have"; else was="has a Python that no longer runs"; fi; \
+	    echo "$(VENV) $$was: rebuilding it with $(PYTHON) (Python $$want)"; \
 	    rm -rf $(VENV); fi; \
-	  $(PYTHON) -m venv $(VENV) || exit 1; fi; \
+	  echo "$(VENV): a new venv with $(PYTHON) (Python $$want)"; $(PYTHON) -m venv $(VENV) || exit 1; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$want" ] || echo "$$want" > $@
 
 $(BIN)/.installed: requirements.lock $(VENV)/.python
@@ -104,7 +107,7 @@ test-pythons: install
 	@default=$$($(BIN)/python -c '$(PY_XY)'); \
 	for v in $(PYTHON_VERSIONS); do \
 	  p=python$$v; $$p -c '$(PY_FITS)' >/dev/null 2>&1 || \
-	    p=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n1); \
+	    p=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n1); \
 	  if [ "$$v" = "$$default" ]; then continue; \
 	  elif [ -z "$$p" ]; then echo "SKIPPED: no Python $$v on this machine"; continue; fi; \
 	  echo "== Python $$v ($$p), in .venv-$$v: the suite on SQLite and PostgreSQL"; \

@@ -1,16 +1,46 @@
 # Two commands matter: `make run` and `make test`. Everything else is a step of theirs.
-PYTHON ?= python3
+
+# Supported Pythons, newest first (pyproject.toml's requires-python says the same). Without
+# PYTHON=..., the newest of python3.13, python3.12, python3.11, python3 that is one of them.
+PYTHON_VERSIONS := 3.13 3.12 3.11
+PYTHON_SUPPORTED := 3.11, 3.12 or 3.13
+PY_FITS := import sys; sys.exit("%d.%d" % sys.version_info[:2] not in "$(PYTHON_VERSIONS)".split())
+PY_XY := import sys; print("%d.%d" % sys.version_info[:2])
+ifeq ($(origin PYTHON),undefined)
+PYTHON_CANDIDATES := $(addprefix python,$(PYTHON_VERSIONS)) python3
+PYTHON := $(shell for p in $(PYTHON_CANDIDATES); do \
+  $$p -c '$(PY_FITS)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
+# pytest-xdist workers for the non-browser suite (`PYTEST_WORKERS=0` runs it in one process).
+PYTEST_WORKERS ?= 2
+XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser messages lock clean
+.PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
 
-$(BIN)/.installed: requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Practicum needs Python 3.11")'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
+$(VENV)/.python: FORCE
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Practicum needs Python $(PYTHON_SUPPORTED), and none of $(PYTHON_CANDIDATES) is one." \
+	    "Install one, or name it: make run PYTHON=/path/to/python3.12" >&2; \
+	  exit 1; fi
+	@$(PYTHON) -c '$(PY_FITS)' >/dev/null 2>&1 || { \
+	  if v=$$($(PYTHON) -V 2>/dev/null); then is="is $$v"; else is="does not run here"; fi; \
+	  echo "Practicum needs Python $(PYTHON_SUPPORTED); PYTHON=$(PYTHON) $$is." >&2; exit 1; }
+	@want=$$($(PYTHON) -c '$(PY_XY)'); have=$$($(BIN)/python -c '$(PY_XY)' 2>/dev/null); \
+	if [ "$$have" != "$$want" ]; then \
+	  if [ -e $(VENV) ]; then \
+	    if [ -n "$$have" ]; then was="was made with Python $$have"; else was="has a Python that no longer runs"; fi; \
+	    echo "$(VENV) $$was: rebuilding it with $(PYTHON) (Python $$want)"; \
+	    rm -rf $(VENV); fi; \
+	  echo "$(VENV): a new venv with $(PYTHON) (Python $$want)"; $(PYTHON) -m venv $(VENV) || exit 1; fi; \
+	[ "$$(cat $@ 2>/dev/null)" = "$$want" ] || echo "$$want" > $@
+
+$(BIN)/.installed: requirements.lock $(VENV)/.python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
@@ -58,12 +88,12 @@ checks: install
 	  ALLOWED_HOSTS=practicum.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q $(XDIST)
 
 # On CI (CI=true) a missing PostgreSQL or Chromium fails the run; elsewhere it is skipped with a note.
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
-	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" -q; \
+	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST); \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL): required on CI" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL does not answer at $(PG_URL)"; fi
 
@@ -73,15 +103,33 @@ test-browser: install
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
 	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium)"; fi
 
-test: lint checks test-sqlite test-postgres test-browser
+# The non-browser suite again on every other supported Python this machine has, each in its own
+# venv (.venv-3.12, ...). A pythonX.Y on PATH counts when it runs; else a pyenv-installed one
+# (pyenv's shims answer only for the versions it has selected).
+test-pythons: install
+	@default=$$($(BIN)/python -c '$(PY_XY)'); \
+	for v in $(PYTHON_VERSIONS); do \
+	  p=python$$v; $$p -c '$(PY_FITS)' >/dev/null 2>&1 || \
+	    p=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n1); \
+	  if [ "$$v" = "$$default" ]; then continue; \
+	  elif [ -z "$$p" ]; then echo "SKIPPED: no Python $$v on this machine"; continue; fi; \
+	  echo "== Python $$v ($$p), in .venv-$$v: the suite on SQLite"; \
+	  $(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$p test-sqlite || exit 1; \
+	done
+
+test: lint checks test-sqlite test-postgres test-pythons test-browser
 
 # Catalogues: each .po (project and per app) is the source; .mo is build output, compiled
 # without system gettext and kept out of git.
 messages: install
 	$(BIN)/python -m practicum.lib.compile_messages
 
-lock:
-	$(BIN)/pip-compile -q --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+# One lock for every supported Python: uv resolves for all of them at once and writes environment
+# markers where they differ; pip installs it. Run after changing pyproject.toml's dependencies
+# (after a merge too: on a conflict in requirements.lock, take either side, then `make lock`).
+lock: $(VENV)/.python
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip compile --quiet --universal --extra dev --custom-compile-command "make lock" -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) db.sqlite3* var/
+	rm -rf .venv .venv-3.* db.sqlite3* var/

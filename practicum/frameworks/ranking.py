@@ -54,7 +54,8 @@ LEXICAL_WEIGHT = 0.05  # words shared with the clause or its section title
 LENS_DIR = Path(__file__).resolve().parent / "lens"
 SPAN_WORDS = 10  # a span is about this many words of the clause...
 SPAN_STRIDE = 5  # ...starting every this many words
-PASSAGE_WORDS = 40  # the mentor's text is cut into passages of about this many words
+WHOLE_TEXT_WORDS = 160  # up to this many words, the text is encoded whole
+PASSAGE_WORDS = 60  # a longer text is cut into passages of about this many words
 MAX_PASSAGES = 12  # and at most this many are read (a long text: its first passages)
 SEARCH_MIN_SCORE = 0.45  # a clause found only by meaning must be at least this close
 
@@ -149,7 +150,7 @@ def situations(version: str) -> dict[str, list[str]]:
 
 def _cache_key(framework: FrameworkVersion) -> str:
     digest = hashlib.sha256(
-        f"{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}|"
+        f"v2|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}|"
         f"{SPAN_WORDS}|{SPAN_STRIDE}".encode()
     ).hexdigest()[:32]
     return f"clause-vectors:{digest}"
@@ -174,7 +175,7 @@ def build_index(
         for text in (situations or {}).get(clause.identifier, []):
             listed.append(text)
             listed_owner.append(index)
-    texts = [clause_document(c) for c in clauses] + listed + spans
+    texts = [c.text for c in clauses] + listed + spans
     expected = len(texts)
     stored = cache.get(cache_key) if cache_key else None
     if isinstance(stored, bytes) and len(stored) == expected * embeddings.DIMENSIONS * 4:
@@ -225,9 +226,19 @@ def _current_code() -> FrameworkVersion | None:
     return FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
 
 
+def _text_vector(text: str) -> np.ndarray:
+    """One vector for the mentor's text, as a (1, dims) array: the text itself when the model
+    can read it whole, else the mean direction of its passages (the model reads 256 pieces)."""
+    if len(text.split()) <= WHOLE_TEXT_WORDS:
+        return embeddings.encode([" ".join(text.split())])
+    vectors = embeddings.encode(passages(text))
+    mean = vectors.mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :]
+
+
 def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, np.ndarray, list]:
     """Per clause: the combined score, its closest span's index, and BM25's results."""
-    vectors = embeddings.encode(passages(text))
+    vectors = _text_vector(text)
     size = len(index.clauses)
     clause_similarity = (vectors @ index.clause_vectors.T).max(axis=0)
     combined = CLAUSE_WEIGHT * clause_similarity

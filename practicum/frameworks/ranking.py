@@ -4,7 +4,8 @@ One ranker serves the Ethics Lens worksheet, the clause picker of an ethics conc
 public Code search. It combines two signals:
 
 - meaning: a sentence-embedding model run on this machine (`practicum.lib.embeddings`) compares
-  the mentor's text, passage by passage, with each clause and with short spans of each clause;
+  the mentor's text with each clause and with everyday situations listed for it (our data, in
+  `lens/`), so that "my mentee's HR director wants my notes" reaches Confidentiality;
 - words: BM25 (`lexical.py`) over the clause and its section title, with English stop words and
   the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
   or "session" no longer decide anything.
@@ -15,7 +16,7 @@ loaded (`warm`). A request then costs one encoding of the mentor's text. Nothing
 machine and nothing is logged.
 
 A suggestion is a prompt for the mentor's judgement, never a verdict: each carries a short
-reason, the span of the clause closest to what the mentor wrote.
+reason: the listed situation closest to what the mentor wrote (or the clause's opening words).
 """
 
 import hashlib
@@ -60,7 +61,7 @@ MAX_PASSAGES = 12  # and at most this many are read (a long text: its first pass
 SEARCH_MIN_SCORE = 0.45  # a clause found only by meaning must be at least this close
 
 _LOCK = threading.Lock()
-_INDEXES: dict[str, "ClauseIndex"] = {}
+_VECTORS: dict[str, np.ndarray] = {}  # by cache key: computed once per process at most
 
 _LEADING = re.compile(r"^(?:imc professionals|members)\s+will\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -90,9 +91,8 @@ class ClauseIndex:
     clause_vectors: np.ndarray  # (clauses, dims): the clause text
     situation_vectors: np.ndarray  # (situations, dims)
     situation_owner: np.ndarray  # (situations,): index of the clause each situation belongs to
-    spans: list[str]
-    span_vectors: np.ndarray  # (spans, dims)
-    span_owner: np.ndarray  # (spans,): index of the clause each span comes from
+    situations: list[str]
+    openings: list[str]  # each clause's first words, the reason when it lists no situation
     bm25: BM25Index
 
 
@@ -150,8 +150,7 @@ def situations(version: str) -> dict[str, list[str]]:
 
 def _cache_key(framework: FrameworkVersion) -> str:
     digest = hashlib.sha256(
-        f"v2|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}|"
-        f"{SPAN_WORDS}|{SPAN_STRIDE}".encode()
+        f"v3|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
     ).hexdigest()[:32]
     return f"clause-vectors:{digest}"
 
@@ -162,36 +161,34 @@ def build_index(
     situations: dict[str, list[str]] | None = None,
     cache_key: str | None = None,
 ) -> ClauseIndex:
-    """The clause side of the ranker: vectors of each clause, of its everyday situations and
-    of its spans, and BM25. With `cache_key`, vectors are read from (or written to) the cache."""
-    spans: list[str] = []
-    owner: list[int] = []
+    """The clause side of the ranker: vectors of each clause and of its everyday situations,
+    and BM25. With `cache_key`, vectors come from memory or the cache table when there."""
     listed: list[str] = []
     listed_owner: list[int] = []
     for index, clause in enumerate(clauses):
-        for span in clause_spans(clause.text):
-            spans.append(span)
-            owner.append(index)
         for text in (situations or {}).get(clause.identifier, []):
             listed.append(text)
             listed_owner.append(index)
-    texts = [c.text for c in clauses] + listed + spans
+    texts = [c.text for c in clauses] + listed
     expected = len(texts)
-    stored = cache.get(cache_key) if cache_key else None
-    if isinstance(stored, bytes) and len(stored) == expected * embeddings.DIMENSIONS * 4:
-        vectors = np.frombuffer(stored, dtype=np.float32).reshape(expected, -1)
-    else:
-        vectors = embeddings.encode(texts)
+    vectors = _VECTORS.get(cache_key) if cache_key else None
+    if vectors is None or len(vectors) != expected:
+        stored = cache.get(cache_key) if cache_key else None
+        if isinstance(stored, bytes) and len(stored) == expected * embeddings.DIMENSIONS * 4:
+            vectors = np.frombuffer(stored, dtype=np.float32).reshape(expected, -1)
+        else:
+            vectors = embeddings.encode(texts)
+            if cache_key:
+                cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
         if cache_key:
-            cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
+            _VECTORS[cache_key] = vectors
     return ClauseIndex(
         clauses=clauses,
         clause_vectors=vectors[: len(clauses)],
-        situation_vectors=vectors[len(clauses) : len(clauses) + len(listed)],
+        situation_vectors=vectors[len(clauses) :],
         situation_owner=np.array(listed_owner, dtype=np.int64),
-        spans=spans,
-        span_vectors=vectors[len(clauses) + len(listed) :],
-        span_owner=np.array(owner, dtype=np.int64),
+        situations=listed,
+        openings=[clause_spans(c.text)[0] for c in clauses],
         bm25=BM25Index(
             ((i, clause_document(c)) for i, c in enumerate(clauses)),
             stop_words=DOMAIN_STOP_WORDS,
@@ -200,20 +197,12 @@ def build_index(
 
 
 def clause_index(framework: FrameworkVersion) -> ClauseIndex:
-    """The clause side of the ranker for one version of the Code, built once."""
-    key = _cache_key(framework) + f":{framework.pk}"
-    index = _INDEXES.get(key)
-    if index is None:
-        with _LOCK:
-            index = _INDEXES.get(key)
-            if index is None:
-                clauses = list(framework.clauses.order_by("position"))
-                index = _INDEXES[key] = build_index(
-                    clauses,
-                    situations=situations(framework.version),
-                    cache_key=_cache_key(framework),
-                )
-    return index
+    """The clause side of the ranker for one version of the Code: its clauses (one query) and
+    their vectors (computed once per version, then read from memory or the cache table)."""
+    clauses = list(framework.clauses.order_by("position"))
+    return build_index(
+        clauses, situations=situations(framework.version), cache_key=_cache_key(framework)
+    )
 
 
 def warm(framework: FrameworkVersion) -> None:
@@ -236,20 +225,24 @@ def _text_vector(text: str) -> np.ndarray:
     return (mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :]
 
 
-def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, np.ndarray, list]:
-    """Per clause: the combined score, its closest span's index, and BM25's results."""
+def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]:
+    """Per clause: the combined score, the reason to show, and BM25's results."""
     vectors = _text_vector(text)
     size = len(index.clauses)
     clause_similarity = (vectors @ index.clause_vectors.T).max(axis=0)
     combined = CLAUSE_WEIGHT * clause_similarity
+    reason = list(index.openings)
     if len(index.situation_owner):
         similarity = (vectors @ index.situation_vectors.T).max(axis=0)
         best = np.full(size, -1.0, dtype=np.float32)
         total = np.zeros(size, dtype=np.float32)
         count = np.zeros(size, dtype=np.float32)
-        np.maximum.at(best, index.situation_owner, similarity)
-        np.add.at(total, index.situation_owner, similarity)
-        np.add.at(count, index.situation_owner, 1.0)
+        for situation, owner in enumerate(index.situation_owner):
+            if similarity[situation] > best[owner]:
+                best[owner] = similarity[situation]
+                reason[owner] = index.situations[situation]
+            total[owner] += similarity[situation]
+            count[owner] += 1.0
         listed = count > 0
         # A clause without situations counts its own text in their place.
         best = np.where(listed, best, clause_similarity)
@@ -257,27 +250,20 @@ def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, np.ndarray, list
         combined = combined + SITUATION_MAX_WEIGHT * best + SITUATION_MEAN_WEIGHT * mean
     else:
         combined = combined + (SITUATION_MAX_WEIGHT + SITUATION_MEAN_WEIGHT) * clause_similarity
-    span_similarity = (vectors @ index.span_vectors.T).max(axis=0)
-    best_span = np.full(size, -1, dtype=np.int64)
-    span_best = np.full(size, -np.inf, dtype=np.float32)
-    for span, owner in enumerate(index.span_owner):
-        if span_similarity[span] > span_best[owner]:
-            span_best[owner] = span_similarity[span]
-            best_span[owner] = span
     lexical = np.zeros(size, dtype=np.float32)
     ranked = index.bm25.rank(text)
     if ranked:
         top = ranked[0].score
         for r in ranked:
             lexical[r.key] = r.score / top
-    return combined + LEXICAL_WEIGHT * lexical, best_span, ranked
+    return combined + LEXICAL_WEIGHT * lexical, reason, ranked
 
 
 def suggest_clauses(
     text: str, *, framework: FrameworkVersion | None = None, limit: int = 5
 ) -> list[ClauseSuggestion]:
     """The clauses of `framework` (the Code in force by default) closest in meaning to `text`,
-    best first, each with a score and the span of the clause that matched best.
+    best first, each with a score and a reason (the closest situation it covers).
 
     An empty text, or no Code loaded, gives no suggestions. Costs one encoding of `text` (and,
     the first time a Code version is met in this process, one read of the cache table)."""
@@ -293,18 +279,17 @@ def rank(index: ClauseIndex, text: str, *, limit: int = 5) -> list[ClauseSuggest
     """`suggest_clauses` over a given index (the evaluation script builds its own)."""
     if not index.clauses or not (text or "").strip():
         return []
-    combined, best_span, ranked = _scores(index, text)
+    combined, reasons, ranked = _scores(index, text)
     by_key = {r.key: r for r in ranked}
     order = np.argsort(-combined, kind="stable")[: max(limit, 0)]
     suggestions = []
     for i in order:
         hit = by_key.get(int(i))
-        span = int(best_span[i])
         suggestions.append(
             ClauseSuggestion(
                 clause=index.clauses[int(i)],
                 score=round(float(combined[i]), 4),
-                reason=index.spans[span] if span >= 0 else "",
+                reason=reasons[int(i)],
                 matched=list(hit.matched) if hit else [],
                 stems=hit.stems if hit else frozenset(),
             )
@@ -329,15 +314,12 @@ def search_clauses(query: str, *, framework: FrameworkVersion, limit: int = 25) 
             exact.append(clause)
     hits = [SearchHit(clause=c, exact=True) for c in exact]
     seen = {c.pk for c in exact}
-    combined, best_span, _ranked = _scores(index, query)
+    combined, reasons, _ranked = _scores(index, query)
     for i in np.argsort(-combined, kind="stable"):
         if len(hits) >= limit or combined[i] < SEARCH_MIN_SCORE:
             break
         clause = index.clauses[int(i)]
         if clause.pk in seen:
             continue
-        span = int(best_span[i])
-        hits.append(
-            SearchHit(clause=clause, exact=False, reason=index.spans[span] if span >= 0 else "")
-        )
+        hits.append(SearchHit(clause=clause, exact=False, reason=reasons[int(i)]))
     return hits[:limit]

@@ -57,7 +57,7 @@ def test_a_mentor_starts_a_worksheet_and_is_shown_suggestions(client, mentor, fr
     assert worksheet.option_list == ["Tell the sponsor nothing", "Ask my client first"]
     html = client.get(response["Location"]).content.decode()
     assert "Suggested for your dilemma" in html
-    assert "1.B.1" in html and "Closest part:" in html
+    assert "1.B.1" in html and "Close to:" in html
     assert "BM25" not in html and "prompt for your judgement" in html
 
 

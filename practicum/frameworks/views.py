@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from practicum.frameworks import services
+from practicum.frameworks import ranking, services
 from practicum.frameworks.forms import PledgeForm, SearchForm
 from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
 
@@ -96,7 +96,8 @@ def search(request):
     query = form.cleaned_data["q"] if form.is_valid() else ""
     code = FrameworkVersion.objects.current(Kind.CODE_OF_ETHICS)
     competency_framework = FrameworkVersion.objects.current(Kind.COMPETENCIES)
-    clauses = services.clause_search(framework=code, query=query) if code and query else []
+    # Exact-word matches first, then clauses close in meaning (the same ranker as the worksheet).
+    clauses = ranking.search_clauses(query, framework=code, limit=50) if code and query else []
     indicators = (
         services.indicator_search(framework=competency_framework, query=query)
         if competency_framework and query

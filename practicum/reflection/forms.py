@@ -548,3 +548,15 @@ class EraseToolkitForm(forms.Form):
         if email != self.user.email.lower():
             raise forms.ValidationError(_("This is not the email address of your account."))
         return email
+
+
+class PatternKeepForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name this pattern"),
+        max_length=40,
+        error_messages={
+            "required": _("Give the theme a name."),
+            "max_length": _("A theme has at most 40 characters."),
+        },
+    )
+    keys = forms.CharField(widget=forms.HiddenInput, max_length=2000)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,9 +14,9 @@ from practicum.frameworks.access import member_required
 from practicum.frameworks.models import Competency, FrameworkVersion
 from practicum.lib.forms import add_service_errors
 from practicum.practice.models import MentoringEngagement
-from practicum.reflection import services
+from practicum.reflection import recurring, services
 from practicum.reflection.access import get_own
-from practicum.reflection.forms import EvidenceForm, GoalForm
+from practicum.reflection.forms import EvidenceForm, GoalForm, PatternKeepForm
 from practicum.reflection.models import DevelopmentGoal, GoalEvidence, Tag
 from practicum.reflection.patterns import theme_patterns
 from practicum.reflection.views import PAGE_SIZE
@@ -156,6 +157,8 @@ def patterns(request):
         if not chosen.isdigit():
             return redirect("reflection:patterns")
         engagement = get_object_or_404(engagements, pk=int(chosen))
+    # Grouping by meaning reads and encodes the mentor's texts: only when asked for.
+    look = request.GET.get("recurring") == "1" and engagement is None
     return render(
         request,
         "reflection/patterns.html",
@@ -163,5 +166,30 @@ def patterns(request):
             "patterns": theme_patterns(request.user, engagement=engagement),
             "engagements": engagements,
             "engagement": engagement,
+            "looked": look,
+            "groups": recurring.recurring_groups(request.user) if look else [],
         },
     )
+
+
+@member_required(Role.MENTOR)
+@require_POST
+def pattern_keep(request):
+    """Keep a group of the recurring patterns as a named theme on its sessions and reflections."""
+    form = PatternKeepForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return redirect(f"{reverse('reflection:patterns')}?recurring=1#recurring-title")
+    try:
+        tag, count = recurring.keep_as_theme(
+            mentor=request.user, name=form.cleaned_data["name"], keys=form.cleaned_data["keys"]
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(f"{reverse('reflection:patterns')}?recurring=1#recurring-title")
+    messages.success(
+        request,
+        _("Kept as the theme “%(name)s” on %(n)d entries.") % {"name": tag.name, "n": count},
+    )
+    return redirect("reflection:patterns")

@@ -28,6 +28,7 @@ from practicum.frameworks.models import (
     EthicsClause,
     FrameworkVersion,
 )
+from practicum.frameworks.ranking import ClauseSuggestion, suggest_clauses
 from practicum.lib.emails import enqueue_email
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 from practicum.reflection import scoring
@@ -50,7 +51,6 @@ from practicum.reflection.models import (
     ToolVersion,
     WorksheetClause,
 )
-from practicum.reflection.ranking import BM25Index, Ranked, clause_documents
 
 Kind = ToolVersion.Kind
 MAX_ANSWER_CHARS = 20_000
@@ -470,27 +470,13 @@ def worksheet_update(
     return worksheet
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    clause: EthicsClause
-    score: float
-    matched: list[str]
-    stems: frozenset[str]
-
-
 def current_code() -> FrameworkVersion | None:
     return FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
 
 
-def clause_suggestions(text: str, *, limit: int = SUGGESTIONS) -> list[Suggestion]:
-    """The current Code's clauses ranked by BM25 relevance to `text`, with the words matched."""
-    code = current_code()
-    if code is None or not text.strip():
-        return []
-    clauses = list(code.clauses.all())
-    by_pk = {c.pk: c for c in clauses}
-    ranked: list[Ranked] = BM25Index(clause_documents(clauses)).rank(text, limit=limit)
-    return [Suggestion(by_pk[r.key], r.score, r.matched, r.stems) for r in ranked]
+def clause_suggestions(text: str, *, limit: int = SUGGESTIONS) -> list[ClauseSuggestion]:
+    """The current Code's clauses closest in meaning to `text` (the frameworks ranker)."""
+    return suggest_clauses(text, framework=current_code(), limit=limit)
 
 
 def worksheet_clause_add(

@@ -100,6 +100,7 @@ urlpatterns = [
     path("themes/", plan_views.tag_list, name="tag_list"),
     path("themes/<int:pk>/delete/", plan_views.tag_delete, name="tag_delete"),
     path("patterns/", plan_views.patterns, name="patterns"),
+    path("patterns/keep/", plan_views.pattern_keep, name="pattern_keep"),
     # Exports and deletion (export_views.py)
     path("export/", export_views.export_index, name="export_index"),
     path("export/reflective-toolkit.json", export_views.export_json, name="export_json"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from practicum.accounts.models import Role
 from practicum.frameworks import services as framework_services
 from practicum.frameworks.access import member_required
+from practicum.frameworks.ranking import search_clauses
 from practicum.lib.forms import add_service_errors
 from practicum.reflection import exports, services
 from practicum.reflection.access import get_own
@@ -103,7 +104,8 @@ def worksheet_detail(request, pk: int):
 
 @member_required(Role.MENTOR)
 def worksheet_clauses(request, pk: int):
-    """Suggested clauses (BM25 over the dilemma and options), a search of the Code, and the
+    """Suggested clauses (closest in meaning to the dilemma and options), a search of the Code,
+    and the
     clauses chosen. With HX-Request and a query, only the search results."""
     worksheet = _get_worksheet(request, pk)
     cited = _cited(worksheet)
@@ -113,9 +115,7 @@ def worksheet_clauses(request, pk: int):
     query = search.cleaned_data["q"] if search.is_valid() else ""
     results = []
     if code is not None and query:
-        results = list(
-            framework_services.clause_search(framework=code, query=query)[:SEARCH_RESULTS]
-        )
+        results = search_clauses(query, framework=code, limit=SEARCH_RESULTS)
     context = {
         "worksheet": worksheet,
         "cited": cited,

@@ -34,7 +34,17 @@ def test_search_finds_clauses_and_marks_the_words(client, frameworks):
     html = response.content.decode()
     assert "1.B.3" in html
     assert "<mark>digital</mark>" in html
-    assert list(response.context["clauses"]) == [EthicsClause.objects.get(identifier="1.B.3")]
+    (first, *_rest) = response.context["clauses"]
+    assert first.clause == EthicsClause.objects.get(identifier="1.B.3") and first.exact
+
+
+def test_search_finds_clauses_by_meaning_too(client, frameworks, django_assert_max_num_queries):
+    client.get(reverse("frameworks:search"), {"q": "warm up"})  # the Code's vectors, once
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("frameworks:search"), {"q": "keeping secrets"})
+    hits = list(response.context["clauses"])
+    assert any(h.clause.identifier.startswith("1.B.") and not h.exact for h in hits[:5])
+    assert "close in meaning" in response.content.decode()
 
 
 def test_search_also_finds_behavioural_indicators(client, frameworks):

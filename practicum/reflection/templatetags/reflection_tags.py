@@ -2,14 +2,14 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from practicum.reflection.ranking import highlight_spans
+from practicum.frameworks.lexical import highlight_spans
 
 register = template.Library()
 
 
 @register.filter
 def mark_stems(text: str, stems) -> str:
-    """`text` with the words whose stem is in `stems` wrapped in <mark> (BM25's matches)."""
+    """`text` with the words whose stem is in `stems` (shared with the dilemma) in <mark>."""
     if not stems:
         return conditional_escape(text)
     pieces = (

@@ -66,6 +66,7 @@ ROWS = {
     "reflection:tag_list": access_row(302, 200, 200, 403),
     "reflection:tag_delete": access_row(302, 405, 405, 403, NO_PK),
     "reflection:patterns": access_row(302, 200, 200, 403),
+    "reflection:pattern_keep": access_row(302, 405, 405, 403),
     # Exports and deletion
     "reflection:export_index": access_row(302, 200, 200, 403),
     "reflection:export_json": access_row(302, 200, 200, 403),

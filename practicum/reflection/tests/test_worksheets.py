@@ -57,8 +57,20 @@ def test_a_mentor_starts_a_worksheet_and_is_shown_suggestions(client, mentor, fr
     assert worksheet.option_list == ["Tell the sponsor nothing", "Ask my client first"]
     html = client.get(response["Location"]).content.decode()
     assert "Suggested for your dilemma" in html
-    assert "1.B.1" in html and "Matched:" in html
-    assert "<mark>confidentiality</mark>" in html
+    assert "1.B.1" in html and "Close to:" in html
+    assert "BM25" not in html and "prompt for your judgement" in html
+
+
+def test_the_suggestions_page_costs_a_fixed_number_of_queries(
+    client, mentor, worksheet, django_assert_max_num_queries
+):
+    client.force_login(mentor)
+    url = reverse("reflection:worksheet_clauses", args=[worksheet.pk])
+    client.get(url)  # the Code's vectors, once per process
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"q": "keeping secrets"})
+    assert response.status_code == 200 and response.context["suggestions"]
+    assert any(not hit.exact for hit in response.context["results"])
 
 
 def test_at_most_six_options(client, mentor, frameworks):

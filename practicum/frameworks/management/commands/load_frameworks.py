@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from practicum.frameworks import ranking
 from practicum.frameworks.loader import FrameworkFileError, framework_load_all
 
 
@@ -14,3 +15,7 @@ class Command(BaseCommand):
         for result in results:
             verb = "loaded" if result.created else "already loaded"
             self.stdout.write(f"{result.framework}: {verb}")
+            # The clause ranker's vectors, computed once per Code version and kept in the cache
+            # table, so that no request pays for them (needs the cache table: `make setup`
+            # creates it before loading).
+            ranking.warm(result.framework)

@@ -1,4 +1,4 @@
-"""Okapi BM25 text relevance, small and pure: which Code clauses a dilemma is about.
+"""Okapi BM25, small and pure: the lexical half of the clause ranker (`ranking.py`).
 
 Documents and queries go through the same analysis: words are lower-cased, a short list of
 English stop words is dropped, and a light suffix-stripping stemmer folds "boundaries" and
@@ -85,15 +85,15 @@ def stem(word: str) -> str:
     return word
 
 
-def words(text: str) -> list[str]:
+def words(text: str, stop_words: frozenset[str] = STOP_WORDS) -> list[str]:
     """The words of `text` that carry meaning, as written (lower-cased)."""
     found = (w.lower().replace("’", "'") for w in WORD.findall(text or ""))
-    return [w for w in found if len(w) > 1 and w.split("'")[0] not in STOP_WORDS]
+    return [w for w in found if len(w) > 1 and w.split("'")[0] not in stop_words]
 
 
-def analyse(text: str) -> list[str]:
+def analyse(text: str, stop_words: frozenset[str] = STOP_WORDS) -> list[str]:
     """The terms BM25 counts: the stems of the meaningful words."""
-    return [stem(w) for w in words(text)]
+    return [stem(w) for w in words(text, stop_words)]
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,20 @@ class Ranked:
 class BM25Index:
     """An index over (key, text) documents, built once and queried many times."""
 
-    def __init__(self, documents: Iterable[tuple[Hashable, str]], *, k1: float = K1, b: float = B):
-        self.k1, self.b = k1, b
+    def __init__(
+        self,
+        documents: Iterable[tuple[Hashable, str]],
+        *,
+        k1: float = K1,
+        b: float = B,
+        stop_words: frozenset[str] = STOP_WORDS,
+    ):
+        self.k1, self.b, self.stop_words = k1, b, stop_words
         self.keys: list[Hashable] = []
         self.frequencies: list[Counter] = []
         self.lengths: list[int] = []
         for key, text in documents:
-            terms = analyse(text)
+            terms = analyse(text, stop_words)
             self.keys.append(key)
             self.frequencies.append(Counter(terms))
             self.lengths.append(len(terms))
@@ -139,7 +146,7 @@ class BM25Index:
 
     def rank(self, query: str, *, limit: int | None = None) -> list[Ranked]:
         """Documents sharing a term with `query`, best first (ties keep document order)."""
-        query_words = words(query)
+        query_words = words(query, self.stop_words)
         by_stem: dict[str, list[str]] = {}
         for word in query_words:
             surface = by_stem.setdefault(stem(word), [])

@@ -1,0 +1,55 @@
+"""How long one clause suggestion takes, once the Code's vectors are computed.
+
+    .venv/bin/python -m practicum.frameworks.eval.benchmark [--rounds 3]
+
+Times `ranking.rank` (what a request to the worksheet or the Code search pays: one encoding of
+the text, the similarities, BM25) over the evaluation dilemmas, and over worksheet-sized texts
+(a dilemma and its options, about 150 words), then prints p50 and p95 in milliseconds. Not a
+test: timings depend on the machine and on what else runs on it.
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "practicum.settings")
+    import django
+
+    django.setup()
+    from practicum.frameworks import ranking
+    from practicum.frameworks.eval import run
+
+    clauses = run.code_clauses()
+    started = time.perf_counter()
+    index = ranking.build_index(clauses, situations=ranking.situations("1.0"))
+    print(f"clause side, once per Code version: {time.perf_counter() - started:.1f} s")
+    dilemmas = [d.text for d in run.load_dilemmas()]
+    worksheets = [" ".join(dilemmas[i : i + 3]) for i in range(0, len(dilemmas) - 2, 3)]
+    ranking.rank(index, "warm up")
+    for name, texts in (("one dilemma", dilemmas), ("dilemma and options", worksheets)):
+        timings = []
+        for _round in range(args.rounds):
+            for text in texts:
+                started = time.perf_counter()
+                ranking.rank(index, text, limit=8)
+                timings.append((time.perf_counter() - started) * 1000)
+        words = statistics.mean(len(t.split()) for t in texts)
+        print(
+            f"{name:<20} ~{words:.0f} words, {len(timings)} runs: "
+            f"p50 {percentile(timings, 0.5):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,330 @@
+"""Which clauses of the Code a mentor's own words are about: meaning first, shared words second.
+
+One ranker serves the Ethics Lens worksheet, the clause picker of an ethics concern and the
+public Code search. It combines two signals:
+
+- meaning: a sentence-embedding model run on this machine (`practicum.lib.embeddings`) compares
+  the mentor's text with each clause and with everyday situations listed for it (our data, in
+  `lens/`), so that "my mentee's HR director wants my notes" reaches Confidentiality;
+- words: BM25 (`lexical.py`) over the clause and its section title, with English stop words and
+  the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
+  or "session" no longer decide anything.
+
+The clause side is computed once per version of the Code: in this process's memory and in the
+cache table, keyed by the version's content digest and the model, and filled when the Code is
+loaded (`warm`). A request then costs one encoding of the mentor's text. Nothing leaves the
+machine and nothing is logged.
+
+A suggestion is a prompt for the mentor's judgement, never a verdict: each carries a short
+reason: the listed situation closest to what the mentor wrote (or the clause's opening words).
+"""
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cache as memoise
+from pathlib import Path
+
+import numpy as np
+import yaml
+from django.core.cache import cache
+
+from practicum.frameworks.lexical import STOP_WORDS, BM25Index
+from practicum.frameworks.models import EthicsClause, FrameworkVersion
+from practicum.lib import embeddings
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+# Words that occur in most clauses of the Code or in most dilemmas, and so say nothing about
+# which clause a dilemma is about.
+_DOMAIN_WORDS = """
+    imc professional professionals member members client clients mentee mentees mentor
+    mentors mentoring mentored session sessions will ensure way asked ask asks told said want
+    wants think feel felt know get got one two also like really would could
+"""
+DOMAIN_STOP_WORDS = STOP_WORDS | frozenset(_DOMAIN_WORDS.split())
+
+# How the signals add up (cosines, and BM25 scaled to 0..1 by the best clause for this text);
+# chosen on the evaluation set (`practicum/frameworks/eval/`), see the README there.
+SITUATION_MAX_WEIGHT = 0.5  # the closest everyday situation listed for the clause
+SITUATION_MEAN_WEIGHT = 0.5  # all its situations on average
+CLAUSE_WEIGHT = 0.35  # the clause's own text
+LEXICAL_WEIGHT = 0.05  # words shared with the clause or its section title
+
+LENS_DIR = Path(__file__).resolve().parent / "lens"
+SPAN_WORDS = 10  # a span is about this many words of the clause...
+SPAN_STRIDE = 5  # ...starting every this many words
+WHOLE_TEXT_WORDS = 160  # up to this many words, the text is encoded whole
+PASSAGE_WORDS = 60  # a longer text is cut into passages of about this many words
+MAX_PASSAGES = 12  # and at most this many are read (a long text: its first passages)
+SEARCH_MIN_SCORE = 0.45  # a clause found only by meaning must be at least this close
+
+_LOCK = threading.Lock()
+_VECTORS: dict[str, np.ndarray] = {}  # by cache key: computed once per process at most
+
+_LEADING = re.compile(r"^(?:imc professionals|members)\s+will\s+", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class ClauseSuggestion:
+    """A clause worth considering, how close it is, and why (in the clause's own words)."""
+
+    clause: EthicsClause
+    score: float
+    reason: str
+    matched: list[str] = field(default_factory=list)  # the mentor's words also in the clause
+    stems: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    clause: EthicsClause
+    exact: bool  # holds every word searched for
+    reason: str = ""
+
+
+@dataclass
+class ClauseIndex:
+    clauses: list[EthicsClause]
+    clause_vectors: np.ndarray  # (clauses, dims): the clause text
+    situation_vectors: np.ndarray  # (situations, dims)
+    situation_owner: np.ndarray  # (situations,): index of the clause each situation belongs to
+    situations: list[str]
+    openings: list[str]  # each clause's first words, the reason when it lists no situation
+    bm25: BM25Index
+
+
+def clause_document(clause: EthicsClause) -> str:
+    """A clause is found by its text and by its section title (Confidentiality, Contract...)."""
+    return f"{clause.section_title}. {clause.text}"
+
+
+def clause_spans(text: str) -> list[str]:
+    """Overlapping spans of a clause, its boilerplate opening ("Members will") left out."""
+    words = _LEADING.sub("", text).rstrip(".").split()
+    if len(words) <= SPAN_WORDS:
+        return [" ".join(words)]
+    starts = list(range(0, len(words) - SPAN_WORDS + 1, SPAN_STRIDE))
+    if starts[-1] + SPAN_WORDS < len(words):
+        starts.append(len(words) - SPAN_WORDS)
+    return [" ".join(words[s : s + SPAN_WORDS]) for s in starts]
+
+
+def passages(text: str) -> list[str]:
+    """The mentor's text as passages of whole sentences, about PASSAGE_WORDS words each."""
+    out: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE.split(text or ""):
+        words = sentence.split()
+        if not words:
+            continue
+        if current and len(current) + len(words) > PASSAGE_WORDS:
+            out.append(" ".join(current))
+            current = []
+        current.extend(words)
+        while len(current) > PASSAGE_WORDS * 2:  # one very long sentence
+            out.append(" ".join(current[:PASSAGE_WORDS]))
+            current = current[PASSAGE_WORDS:]
+    if current:
+        out.append(" ".join(current))
+    return out[:MAX_PASSAGES]
+
+
+@memoise
+def _situations_file(version: str) -> tuple[str, dict[str, list[str]]]:
+    path = LENS_DIR / f"code_of_ethics-{version}.yaml"
+    if not path.is_file():
+        return "", {}
+    raw = path.read_text(encoding="utf-8")
+    doc = yaml.safe_load(raw) or {}
+    clauses = {str(k): [str(t) for t in v or []] for k, v in (doc.get("clauses") or {}).items()}
+    return hashlib.sha256(raw.encode()).hexdigest(), clauses
+
+
+def situations(version: str) -> dict[str, list[str]]:
+    """Everyday situations per clause identifier for a Code version (our data; may be empty)."""
+    return _situations_file(version)[1]
+
+
+def _cache_key(framework: FrameworkVersion) -> str:
+    digest = hashlib.sha256(
+        f"v3|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
+    ).hexdigest()[:32]
+    return f"clause-vectors:{digest}"
+
+
+def build_index(
+    clauses: list[EthicsClause],
+    *,
+    situations: dict[str, list[str]] | None = None,
+    cache_key: str | None = None,
+) -> ClauseIndex:
+    """The clause side of the ranker: vectors of each clause and of its everyday situations,
+    and BM25. With `cache_key`, vectors come from memory or the cache table when there."""
+    listed: list[str] = []
+    listed_owner: list[int] = []
+    for index, clause in enumerate(clauses):
+        for text in (situations or {}).get(clause.identifier, []):
+            listed.append(text)
+            listed_owner.append(index)
+    texts = [c.text for c in clauses] + listed
+    expected = len(texts)
+    vectors = _VECTORS.get(cache_key) if cache_key else None
+    if vectors is None or len(vectors) != expected:
+        stored = cache.get(cache_key) if cache_key else None
+        if isinstance(stored, bytes) and len(stored) == expected * embeddings.DIMENSIONS * 4:
+            vectors = np.frombuffer(stored, dtype=np.float32).reshape(expected, -1)
+        else:
+            vectors = embeddings.encode(texts)
+            if cache_key:
+                cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
+        if cache_key:
+            _VECTORS[cache_key] = vectors
+    return ClauseIndex(
+        clauses=clauses,
+        clause_vectors=vectors[: len(clauses)],
+        situation_vectors=vectors[len(clauses) :],
+        situation_owner=np.array(listed_owner, dtype=np.int64),
+        situations=listed,
+        openings=[clause_spans(c.text)[0] for c in clauses],
+        bm25=BM25Index(
+            ((i, clause_document(c)) for i, c in enumerate(clauses)),
+            stop_words=DOMAIN_STOP_WORDS,
+        ),
+    )
+
+
+def clause_index(framework: FrameworkVersion) -> ClauseIndex:
+    """The clause side of the ranker for one version of the Code: its clauses (one query) and
+    their vectors (computed once per version, then read from memory or the cache table)."""
+    clauses = list(framework.clauses.order_by("position"))
+    return build_index(
+        clauses, situations=situations(framework.version), cache_key=_cache_key(framework)
+    )
+
+
+def warm(framework: FrameworkVersion) -> None:
+    """Compute a Code version's clause vectors and keep them in the cache table for every
+    process (the loader calls this)."""
+    if framework.kind != FrameworkVersion.Kind.CODE_OF_ETHICS:
+        return
+    clause_index(framework)
+    key = _cache_key(framework)
+    if cache.get(key) is None and key in _VECTORS:
+        cache.set(key, _VECTORS[key].astype(np.float32).tobytes(), timeout=None)
+
+
+def _current_code() -> FrameworkVersion | None:
+    return FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
+
+
+def _text_vector(text: str) -> np.ndarray:
+    """One vector for the mentor's text, as a (1, dims) array: the text itself when the model
+    can read it whole, else the mean direction of its passages (the model reads 256 pieces)."""
+    if len(text.split()) <= WHOLE_TEXT_WORDS:
+        return embeddings.encode([" ".join(text.split())])
+    vectors = embeddings.encode(passages(text))
+    mean = vectors.mean(axis=0)
+    return (mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :]
+
+
+def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]:
+    """Per clause: the combined score, the reason to show, and BM25's results."""
+    vectors = _text_vector(text)
+    size = len(index.clauses)
+    clause_similarity = (vectors @ index.clause_vectors.T).max(axis=0)
+    combined = CLAUSE_WEIGHT * clause_similarity
+    reason = list(index.openings)
+    if len(index.situation_owner):
+        similarity = (vectors @ index.situation_vectors.T).max(axis=0)
+        best = np.full(size, -1.0, dtype=np.float32)
+        total = np.zeros(size, dtype=np.float32)
+        count = np.zeros(size, dtype=np.float32)
+        for situation, owner in enumerate(index.situation_owner):
+            if similarity[situation] > best[owner]:
+                best[owner] = similarity[situation]
+                reason[owner] = index.situations[situation]
+            total[owner] += similarity[situation]
+            count[owner] += 1.0
+        listed = count > 0
+        # A clause without situations counts its own text in their place.
+        best = np.where(listed, best, clause_similarity)
+        mean = np.where(listed, total / np.maximum(count, 1.0), clause_similarity)
+        combined = combined + SITUATION_MAX_WEIGHT * best + SITUATION_MEAN_WEIGHT * mean
+    else:
+        combined = combined + (SITUATION_MAX_WEIGHT + SITUATION_MEAN_WEIGHT) * clause_similarity
+    lexical = np.zeros(size, dtype=np.float32)
+    ranked = index.bm25.rank(text)
+    if ranked:
+        top = ranked[0].score
+        for r in ranked:
+            lexical[r.key] = r.score / top
+    return combined + LEXICAL_WEIGHT * lexical, reason, ranked
+
+
+def suggest_clauses(
+    text: str, *, framework: FrameworkVersion | None = None, limit: int = 5
+) -> list[ClauseSuggestion]:
+    """The clauses of `framework` (the Code in force by default) closest in meaning to `text`,
+    best first, each with a score and a reason (the closest situation it covers).
+
+    An empty text, or no Code loaded, gives no suggestions. Costs one encoding of `text` (and,
+    the first time a Code version is met in this process, one read of the cache table)."""
+    if not (text or "").strip():
+        return []
+    framework = framework or _current_code()
+    if framework is None:
+        return []
+    return rank(clause_index(framework), text, limit=limit)
+
+
+def rank(index: ClauseIndex, text: str, *, limit: int = 5) -> list[ClauseSuggestion]:
+    """`suggest_clauses` over a given index (the evaluation script builds its own)."""
+    if not index.clauses or not (text or "").strip():
+        return []
+    combined, reasons, ranked = _scores(index, text)
+    by_key = {r.key: r for r in ranked}
+    order = np.argsort(-combined, kind="stable")[: max(limit, 0)]
+    suggestions = []
+    for i in order:
+        hit = by_key.get(int(i))
+        suggestions.append(
+            ClauseSuggestion(
+                clause=index.clauses[int(i)],
+                score=round(float(combined[i]), 4),
+                reason=reasons[int(i)],
+                matched=list(hit.matched) if hit else [],
+                stems=hit.stems if hit else frozenset(),
+            )
+        )
+    return suggestions
+
+
+SEARCH_TERMS = re.compile(r"[\w’'-]+")
+
+
+def search_clauses(query: str, *, framework: FrameworkVersion, limit: int = 25) -> list[SearchHit]:
+    """The Code search box: clauses holding every word searched for (in Code order), then
+    clauses close in meaning to the query, best first, above SEARCH_MIN_SCORE."""
+    terms = [w for w in SEARCH_TERMS.findall((query or "").lower()) if len(w) > 1][:8]
+    if not terms:
+        return []
+    index = clause_index(framework)
+    exact = []
+    for clause in index.clauses:
+        haystack = f"{clause.text} {clause.section_title}".lower()
+        if all(t in haystack or t == clause.identifier.lower() for t in terms):
+            exact.append(clause)
+    hits = [SearchHit(clause=c, exact=True) for c in exact]
+    seen = {c.pk for c in exact}
+    combined, reasons, _ranked = _scores(index, query)
+    for i in np.argsort(-combined, kind="stable"):
+        if len(hits) >= limit or combined[i] < SEARCH_MIN_SCORE:
+            break
+        clause = index.clauses[int(i)]
+        if clause.pk in seen:
+            continue
+        hits.append(SearchHit(clause=clause, exact=False, reason=reasons[int(i)]))
+    return hits[:limit]

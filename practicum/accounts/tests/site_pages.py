@@ -118,10 +118,19 @@ def sign_in_as(page, live_server, user) -> None:
 
 
 def visit(page, path) -> bool:
-    """Open a page; False when it is not an HTML page (a PDF, a feed, a download)."""
-    response = page.goto(path)
+    """Open a page; False when it is not a page (a PDF, a feed, an htmx fragment)."""
+    from playwright.sync_api import Error
+
+    try:
+        response = page.goto(path)
+    except Error as error:
+        if "Download is starting" in str(error):
+            return False  # a file (CSV, PDF), not a page
+        raise
     assert response.status == 200, path
     if not response.headers.get("content-type", "").startswith("text/html"):
         return False
+    if "<html" not in response.text()[:500]:
+        return False  # a fragment, checked inside the page that embeds it
     page.wait_for_load_state("networkidle")  # htmx fragments are part of the page
     return True

@@ -215,9 +215,11 @@
       }
       var overflowing = box.scrollWidth > box.clientWidth + 1;
       if (overflowing && !box.hasAttribute("tabindex")) {
+        // Named "Table: <caption or heading>", never the same name as the section around it.
         var caption = table.querySelector("caption");
-        var heading = !caption && table.closest("section, .card");
-        var name = caption ? caption.textContent : heading && firstHeading(heading) ? firstHeading(heading).textContent : text("table");
+        var around = !caption && table.closest("section, .card");
+        var heading = around && firstHeading(around);
+        var name = text("table") + (caption ? ": " + caption.textContent : heading ? ": " + heading.textContent : "");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", name.replace(/\s+/g, " ").trim());
         box.setAttribute("tabindex", "0");

@@ -34,7 +34,7 @@ def page(browser, live_server):
     POST so) is not a console error here: the form error is what these tests drive."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(30_000)  # a shared CI machine can be slow
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     yield page

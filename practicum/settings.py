@@ -152,6 +152,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_ADAPTER = "practicum.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "practicum.accounts.forms.LoginForm"}  # a refused pair marks both fields
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

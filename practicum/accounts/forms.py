@@ -1,5 +1,6 @@
 import zoneinfo
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -64,3 +65,20 @@ class AccountStatusForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for this change to the account."))
         return reason
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form. A refused sign-in is one error about the pair (which of the two
+    is wrong is not said, on purpose): both fields are then marked invalid and tied to it."""
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.non_field_errors():
+            return
+        for name in ("login", "password"):
+            if name not in self.fields:
+                continue
+            described = " ".join(filter(None, [self[name].aria_describedby, "form-error-list"]))
+            self.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": described}
+            )

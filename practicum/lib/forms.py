@@ -6,8 +6,11 @@ from django.forms.renderers import TemplatesSetting
 class FormRenderer(TemplatesSetting):
     """Django's form templates, with our field template: labels without a trailing colon,
     errors and help tied to their field (aria-describedby), optional fields said so (except
-    in forms with `quiet_optional = True`: filters, where every field is optional)."""
+    in forms with `quiet_optional = True`: filters, where every field is optional), and a form
+    in error opens with an error summary linking to each field (`forms/error_summary.html`;
+    `static/js/a11y.js` focuses it and prefixes the page title with "Error:")."""
 
+    form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
 
 

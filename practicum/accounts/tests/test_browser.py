@@ -35,7 +35,8 @@ def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, fram
 
     page.get_by_role("heading", name="Your pledge to the Code of Ethics").wait_for()
     page.get_by_role("button", name="Make the pledge").click()
-    assert page.get_by_text("Tick the box to make the pledge").is_visible()
+    # Said twice: in the error summary (focused) and beside the box.
+    assert page.get_by_text("Tick the box to make the pledge").first.is_visible()
     page.get_by_label("I have read the Code of Ethics and I make this pledge.").check()
     page.get_by_role("button", name="Make the pledge").click()
 

@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 
-.PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser messages lock clean
+.PHONY: bench run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser messages lock clean
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Practicum needs Python 3.11")'
@@ -82,3 +82,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) db.sqlite3* var/
+
+# Speed as a ratio to a bare Django view on the same database (needs wrk: apt-get install wrk).
+# Takes about 40 minutes with the defaults; BENCH_SIZES=small BENCH_DURATION=5 for a quick look.
+bench: install
+	$(BIN)/python bench/run.py

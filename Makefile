@@ -20,7 +20,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
+.PHONY: bench run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
 
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
@@ -134,3 +134,8 @@ lock: $(VENV)/.python
 
 clean:
 	rm -rf .venv .venv-3.* db.sqlite3* var/
+
+# Speed as a ratio to a bare Django view on the same database (needs wrk: apt-get install wrk).
+# Takes about 40 minutes with the defaults; BENCH_SIZES=small BENCH_DURATION=5 for a quick look.
+bench: install
+	$(BIN)/python bench/run.py

@@ -173,3 +173,13 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not console_errors, console_errors  # CSP violations show up here
+
+
+@pytest.fixture(autouse=True)
+def _fresh_version_memo():
+    # Each test's database starts afresh: so must the per-process memo of current versions.
+    from practicum.lib.versioned import forget_current
+
+    forget_current()
+    yield
+    forget_current()

@@ -23,9 +23,19 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
             translation.activate(user.preferred_language)
             request.LANGUAGE_CODE = user.preferred_language
+            _remember_roles(request, user)
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+def _remember_roles(request, user) -> None:
+    """Keep the user's roles in the session while their roles stamp is unchanged."""
+    kept = request.session.get("roles")
+    if kept and kept[0] == user.pk and kept[1] == user.roles_stamp:
+        user.__dict__["roles"] = frozenset(kept[2])
+    else:
+        request.session["roles"] = [user.pk, user.roles_stamp, sorted(user.roles)]
 
 
 class AccountStatusMiddleware:

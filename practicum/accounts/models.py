@@ -5,6 +5,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +108,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         editable=False,
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped whenever a role is granted or removed: a session may keep the user's roles while
+    # the stamp it saw is still the user's (accounts.middleware), so pages need not ask.
+    roles_stamp = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -181,3 +187,8 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+@receiver([post_save, post_delete], sender=RoleGrant, dispatch_uid="bump_roles_stamp")
+def _bump_roles_stamp(sender, instance: RoleGrant, **kwargs) -> None:
+    User.objects.filter(pk=instance.user_id).update(roles_stamp=F("roles_stamp") + 1)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from practicum.accounts.access import role_required
-from practicum.frameworks.services import pledge_outstanding
+from practicum.frameworks.services import pledge_up_to_date
 
 
 def member_required(*roles: str) -> Callable:
@@ -17,7 +17,7 @@ def member_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def pledged(request, *args, **kwargs):
-            if pledge_outstanding(request.user) is not None:
+            if not pledge_up_to_date(request.user, request.session):
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('frameworks:pledge')}?{query}")
             return view(request, *args, **kwargs)

@@ -50,6 +50,22 @@ def current_code() -> FrameworkVersion | None:
     return FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
 
 
+def pledge_up_to_date(user, session=None) -> bool:
+    """Has `user` accepted the pledge of the Code in force? Remembered in the session once true,
+    so member pages ask the database only when the Code changes."""
+    code_pk = FrameworkVersion.objects.current_pk(FrameworkVersion.Kind.CODE_OF_ETHICS)
+    if code_pk is None:
+        return True
+    mark = [user.pk, code_pk]
+    if session is not None and session.get("pledged") == mark:
+        return True
+    if not PledgeAcceptance.objects.filter(user=user, framework_id=code_pk).exists():
+        return False
+    if session is not None:
+        session["pledged"] = mark
+    return True
+
+
 def pledge_outstanding(user) -> FrameworkVersion | None:
     """The Code version whose pledge `user` has yet to accept, or None when up to date."""
     code = current_code()

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from practicum.frameworks import ranking, services
@@ -13,12 +14,14 @@ Kind = FrameworkVersion.Kind
 
 
 def _framework(kind: str, version: str | None) -> FrameworkVersion:
+    # The content (the whole text) is loaded only if the page's cached body must be rendered.
+    versions = FrameworkVersion.objects.defer("content")
     if version is None:
-        framework = FrameworkVersion.objects.current(kind)
+        framework = versions.filter(pk=FrameworkVersion.objects.current_pk(kind)).first()
         if framework is None:
             raise Http404
         return framework
-    return get_object_or_404(FrameworkVersion, kind=kind, version=version)
+    return get_object_or_404(versions, kind=kind, version=version)
 
 
 def _versions(kind: str):
@@ -30,8 +33,7 @@ def index(request):
     return render(request, "frameworks/index.html", {"frameworks": [f for f in frameworks if f]})
 
 
-def code_of_ethics(request, version: str | None = None):
-    framework = _framework(Kind.CODE_OF_ETHICS, version)
+def _code_groups(framework: FrameworkVersion) -> list[dict]:
     clauses = list(framework.clauses.all())
     groups = []
     for group in framework.content.get("outline", []):
@@ -44,15 +46,27 @@ def code_of_ethics(request, version: str | None = None):
             ]
             sections.append({**section, "clauses": section_clauses})
         groups.append({**group, "sections": sections})
+    return groups
+
+
+def _current(kind: str, framework: FrameworkVersion, version: str | None):
+    return framework if version is None else FrameworkVersion.objects.current(kind)
+
+
+# The framework pages change only with a new version: their body is a cached fragment (keyed by
+# version and language, see the templates), and what only that body reads is computed lazily.
+def code_of_ethics(request, version: str | None = None):
+    framework = _framework(Kind.CODE_OF_ETHICS, version)
     return render(
         request,
         "frameworks/code_of_ethics.html",
         {
             "framework": framework,
-            "groups": groups,
+            "groups": SimpleLazyObject(lambda: _code_groups(framework)),
             "sanctions": framework.sanctions.all(),
             "versions": _versions(Kind.CODE_OF_ETHICS),
-            "current": FrameworkVersion.objects.current(Kind.CODE_OF_ETHICS),
+            "current": _current(Kind.CODE_OF_ETHICS, framework, version),
+            "latest_pk": FrameworkVersion.objects.latest_pk(Kind.CODE_OF_ETHICS),
             "search_form": SearchForm(),
         },
     )
@@ -63,16 +77,20 @@ def competencies(request, version: str | None = None):
     items = framework.competencies.prefetch_related(
         Prefetch("indicators", queryset=BehaviouralIndicator.objects.order_by("number"))
     )
-    ours = {c["number"]: c.get("name_is_ours") for c in framework.content.get("competencies", [])}
     return render(
         request,
         "frameworks/competencies.html",
         {
             "framework": framework,
             "competencies": items,
-            "names_are_ours": any(ours.values()),
+            "names_are_ours": SimpleLazyObject(
+                lambda: any(
+                    c.get("name_is_ours") for c in framework.content.get("competencies", [])
+                )
+            ),
             "versions": _versions(Kind.COMPETENCIES),
-            "current": FrameworkVersion.objects.current(Kind.COMPETENCIES),
+            "current": _current(Kind.COMPETENCIES, framework, version),
+            "latest_pk": FrameworkVersion.objects.latest_pk(Kind.COMPETENCIES),
         },
     )
 

@@ -4,10 +4,22 @@ credential rules): a published version never changes in place; a change is a new
 import datetime
 import hashlib
 import json
+import time
 from typing import Any
 
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+
+# Every member page asks which Code is in force; it changes only when a version is loaded or an
+# effective date comes. Each process keeps the answer (the row's id, never its content) for a
+# short while: a new version reaches every process within CURRENT_TTL seconds.
+CURRENT_TTL = 60.0
+_current: dict[tuple, tuple[float, int | None]] = {}
+
+
+def forget_current() -> None:
+    _current.clear()
 
 
 def _json_default(value: Any) -> str:
@@ -41,6 +53,36 @@ class VersionedQuerySet(models.QuerySet):
             .first()
         )
 
+    def _memo(self, key: tuple, compute):
+        key = (self.model._meta.label, *key)
+        now = time.monotonic()
+        hit = _current.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = compute()
+        _current[key] = (now + CURRENT_TTL, value)
+        return value
+
+    def current_pk(self, kind: str) -> int | None:
+        """The id of `current(kind)`, kept per process for CURRENT_TTL seconds."""
+        today = timezone.localdate()
+        return self._memo(
+            ("current", kind, today),
+            lambda: (
+                self.filter(kind=kind, effective_date__lte=today)
+                .order_by("-effective_date", "-loaded_at")
+                .values_list("pk", flat=True)
+                .first()
+            ),
+        )
+
+    def latest_pk(self, kind: str) -> int | None:
+        """The id of the version of `kind` loaded last (dated or not): changes with every load."""
+        return self._memo(
+            ("latest", kind),
+            lambda: self.filter(kind=kind).order_by("-pk").values_list("pk", flat=True).first(),
+        )
+
 
 class VersionedDocument(models.Model):
     """One published version of a document loaded from data/<kind>/<version>.yaml.
@@ -60,3 +102,12 @@ class VersionedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.version}"
+
+
+def _forget_on_change(sender, instance, **kwargs) -> None:
+    if isinstance(instance, VersionedDocument):
+        forget_current()
+
+
+post_save.connect(_forget_on_change, dispatch_uid="versioned_forget_on_save")
+post_delete.connect(_forget_on_change, dispatch_uid="versioned_forget_on_delete")

@@ -1,0 +1,312 @@
+"""`make bench`: Practicum's pages as a ratio of a bare Django view on the same database.
+
+For each database (SQLite, PostgreSQL) and each data size (the demo data; then `load_scale`'s
+millions of sessions), it serves Practicum in production mode with gunicorn (2 sync workers)
+beside the ceiling app (`bench/ceiling`: one indexed SELECT, same stack), and measures with
+`wrk -t2 -c16` in interleaved rounds: ceiling, then every page, then again. It prints, per page,
+the median over rounds of (page requests/s ÷ the same round's ceiling requests/s), the page's
+p99 latency as a multiple of the ceiling's p99, and any non-2xx/3xx answers.
+
+Speed is measured here, never in a timed test. Needs `wrk` (Debian: apt-get install wrk).
+Environment: BENCH_DBS (sqlite,postgres), BENCH_SIZES (small,large), BENCH_DURATION (s, 10),
+BENCH_ROUNDS (3), BENCH_SESSIONS (2000000), BENCH_MENTORS (10000), BENCH_BIG (20000),
+BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+VAR = ROOT / "var" / "bench"
+SITE_PORT, CEILING_PORT = 8931, 8932
+
+# Fixed secrets so that data loaded in development mode decrypts when served in production mode.
+KEYS = {
+    "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+    "FIELD_ENCRYPTION_KEYS": "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=",
+}
+
+
+def env_for(db_url: str, *, production: bool) -> dict:
+    env = {**os.environ, **KEYS, "DATABASE_URL": db_url}
+    if production:
+        env.update(
+            DEBUG="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_SSL_REDIRECT="0",
+            SECURE_HSTS_SECONDS="0",
+            LOG_LEVEL="WARNING",
+        )
+    else:
+        env["DEBUG"] = "1"
+    return env
+
+
+def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = run([PYTHON, "manage.py", *args], env, capture_output=capture, text=True)
+    return result.stdout if capture else ""
+
+
+def fresh_database(kind: str) -> str:
+    if kind == "sqlite":
+        VAR.mkdir(parents=True, exist_ok=True)
+        for path in VAR.glob("bench.sqlite3*"):
+            path.unlink()
+        return f"sqlite:///{VAR / 'bench.sqlite3'}"
+    url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/practicum_bench")
+    base, name = url.rsplit("/", 1)
+    import psycopg
+
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+FIXTURES = r"""
+import json, secrets
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from practicum.accounts.models import User, Role
+from practicum.practice.models import SupervisionSession, SupervisionRelationship
+
+def cookie(user):
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    return s.session_key
+
+out = {"csrf": secrets.token_hex(16)}
+def person(key, email):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        return
+    out[key] = {"cookie": cookie(user)}
+    session = SupervisionSession.objects.filter(mentor=user).order_by("-starts_at").first()
+    if session:
+        out[key]["session"] = session.pk
+    rel = SupervisionRelationship.objects.filter(mentor=user, ended_on__isnull=True).first()
+    if rel:
+        out[key]["relationship"] = rel.pk
+person("mentor", "mentor@demo.practicum.test")
+person("staff", "credentialing@demo.practicum.test")
+person("big", "big-mentor@scale.practicum.test")
+try:
+    from practicum.credentials.models import Credential
+    c = Credential.objects.order_by("pk").first()
+    out["verification"] = c.verification_code if c else None
+except Exception:
+    out["verification"] = None
+print("FIXTURES" + json.dumps(out))
+"""
+
+
+def fixtures(env: dict) -> dict:
+    text = manage(env, "shell", "-c", FIXTURES, capture=True)
+    return json.loads(text.split("FIXTURES", 1)[1])
+
+
+def pages(fx: dict, size: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(label, path, whose cookie, wrk script) for each page measured."""
+    who = "big" if size == "large" and "big" in fx else "mentor"
+    mine = fx[who]
+    listed = [
+        ("mentor dashboard", "/mentor/", who, None),
+        ("credentials panel", "/credentials/panel/", who, None),
+        ("supervision log list", "/mentor/log/", who, None),
+        ("session detail", f"/mentor/log/{mine.get('session', 0)}/", who, None),
+        ("reflective toolkit", "/reflection/", who, None),
+        ("ethics lens worksheets", "/reflection/worksheets/", who, None),
+        ("staff review queue", "/credentials/staff/queue/", "staff", None),
+        ("public Code of Ethics", "/frameworks/code-of-ethics/", None, None),
+        ("public Competencies", "/frameworks/competencies/", None, None),
+    ]
+    if fx.get("verification"):
+        listed.append(
+            ("public verification", f"/credentials/verify/{fx['verification']}/", None, None)
+        )
+    if mine.get("relationship"):
+        listed.append(("log a session (POST)", "/mentor/log/new/", who, "log_session.lua"))
+    return listed
+
+
+class Server:
+    def __init__(self, module: str, port: int, env: dict):
+        self.proc = subprocess.Popen(
+            [GUNICORN, module, "--workers", "2", "--bind", f"127.0.0.1:{port}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        self.port = port
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answers (the ceiling has no /healthz)
+            except OSError:
+                time.sleep(0.5)
+        raise SystemExit(f"server on {port} did not start")
+
+    def stop(self):
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+def wrk(url: str, *, cookie: str | None, csrf: str, script: str | None, fx_rel, duration: int):
+    cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", url]
+    env = {**os.environ}
+    if script:
+        cmd[1:1] = ["-s", str(ROOT / "bench" / script)]
+        env.update(BENCH_COOKIE=f"sessionid={cookie}; csrftoken={csrf}", BENCH_CSRF=csrf,
+                   BENCH_RELATIONSHIP=str(fx_rel))  # fmt: skip
+    elif cookie:
+        cmd[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p99, int(bad.group(1)) if bad else 0
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def check_answers(base: str, listed, fx) -> None:
+    for label, path, who, script in listed:
+        if script:
+            continue
+        request = urllib.request.Request(base + path)
+        if who:
+            request.add_header("Cookie", f"sessionid={fx[who]['cookie']}")
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            status = opener.open(request, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        if status != 200:
+            print(f"  ! {label} ({path}) answers {status}", flush=True)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def measure(db: str, size: str, dev: dict, prod: dict, duration: int, rounds: int) -> list[dict]:
+    fx = fixtures(prod)
+    listed = pages(fx, size)
+    site = Server("practicum.wsgi", SITE_PORT, prod)
+    ceiling = Server("bench.ceiling.wsgi", CEILING_PORT, prod)
+    results = {label: [] for label, *_ in listed}
+    ceilings = []
+
+    def hit(path, who, script, seconds):
+        return wrk(
+            f"http://127.0.0.1:{SITE_PORT}{path}",
+            cookie=fx[who]["cookie"] if who else None,
+            csrf=fx["csrf"],
+            script=script,
+            fx_rel=fx.get(who or "mentor", {}).get("relationship"),
+            duration=seconds,
+        )
+
+    try:
+        check_answers(f"http://127.0.0.1:{SITE_PORT}", listed, fx)
+        base = f"http://127.0.0.1:{CEILING_PORT}/"
+        wrk(base, cookie=None, csrf="", script=None, fx_rel=None, duration=2)  # warm-up
+        for _label, path, who, script in listed:  # warm-up
+            hit(path, who, script, 2)
+        for _ in range(rounds):
+            ceiling_rps, ceiling_p99, _bad = wrk(
+                base, cookie=None, csrf="", script=None, fx_rel=None, duration=duration
+            )
+            ceilings.append((ceiling_rps, ceiling_p99))
+            for label, path, who, script in listed:
+                rps, p99, bad = hit(path, who, script, duration)
+                results[label].append((rps / ceiling_rps, p99 / ceiling_p99, rps, bad))
+    finally:
+        site.stop()
+        ceiling.stop()
+    rows = []
+    for label, values in results.items():
+        rows.append(
+            {
+                "db": db,
+                "size": size,
+                "page": label,
+                "ratio": statistics.median(v[0] for v in values),
+                "p99x": statistics.median(v[1] for v in values),
+                "rps": statistics.median(v[2] for v in values),
+                "bad": sum(v[3] for v in values),
+            }
+        )
+    rows.append(
+        {"db": db, "size": size, "page": "(ceiling req/s)", "ratio": 1.0, "p99x": 1.0,
+         "rps": statistics.median(c[0] for c in ceilings), "bad": 0}
+    )  # fmt: skip
+    return rows
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("make bench needs wrk: apt-get install -y wrk", file=sys.stderr)
+        return 1
+    dbs = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
+    sizes = os.environ.get("BENCH_SIZES", "small,large").split(",")
+    duration = int(os.environ.get("BENCH_DURATION", "10"))
+    rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    rows: list[dict] = []
+    for db in dbs:
+        url = fresh_database(db)
+        dev, prod = env_for(url, production=False), env_for(url, production=True)
+        print(f"== {db}: setting up", flush=True)
+        run(["make", "-s", "setup"], {**dev, "PYTHON": sys.executable}, stdout=subprocess.DEVNULL)
+        manage(prod, "collectstatic", "--noinput", "-v0")
+        for size in sizes:
+            if size == "large":
+                print(f"== {db}: load_scale (this takes minutes)", flush=True)
+                manage(
+                    dev, "load_scale",
+                    "--mentors", os.environ.get("BENCH_MENTORS", "10000"),
+                    "--sessions", os.environ.get("BENCH_SESSIONS", "2000000"),
+                    "--big-mentor-sessions", os.environ.get("BENCH_BIG", "20000"),
+                )  # fmt: skip
+            print(f"== {db}/{size}: measuring", flush=True)
+            rows += measure(db, size, dev, prod, duration, rounds)
+    print()
+    print("| page | database | data | ratio to ceiling | p99 × ceiling | req/s | errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(
+            f"| {r['page']} | {r['db']} | {r['size']} | {r['ratio']:.2f} | {r['p99x']:.1f} "
+            f"| {r['rps']:.0f} | {r['bad']} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

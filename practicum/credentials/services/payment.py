@@ -20,6 +20,7 @@ from practicum.credentials.services._common import (
     next_number,
 )
 from practicum.credentials.services.review import _decide, _info_request_create
+from practicum.lib.conflict import Conflict
 
 # --- Payment ---------------------------------------------------------------------------------
 
@@ -69,7 +70,7 @@ def payment_record(
     if existing is not None:  # recorded while we waited for the lock
         return existing
     if invoice.status == Invoice.Status.PAID:
-        raise ValidationError(_("This invoice has already been paid."))
+        raise Conflict(_("This invoice has already been paid."))
     payments.provider_for(invoice.provider).check(invoice=invoice, confirmation=confirmation)
     application = Application.objects.select_for_update().get(pk=invoice.application_id)
     if application.status != Status.AWAITING_PAYMENT:

@@ -21,6 +21,7 @@ from practicum.credentials.models import (
 )
 from practicum.credentials.services._common import Event, Status, _audit, _email, absolute
 from practicum.credentials.services.lifecycle import credential_issue
+from practicum.lib.conflict import Conflict
 from practicum.practice.models import SupervisionRelationship
 
 # --- Review ----------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def application_decide(
         .get(pk=application.pk)
     )
     if application.status in (Status.APPROVED, Status.REJECTED):
-        raise ValidationError(_("This application has already been decided."))
+        raise Conflict(_("This application has already been decided."))
     if application.status not in Application.DECIDABLE:
         raise ValidationError(_("This application is not in review yet (awaiting payment)."))
     _check_reviewer(by, application)

@@ -361,6 +361,17 @@ def test_a_decided_application_cannot_be_decided_again(in_review, staff, staff2)
     assert Credential.objects.filter(application=in_review).count() == 1
 
 
+def test_the_loser_of_a_decision_race_gets_a_409_that_says_so(client, in_review, staff):
+    services.application_decide(application=in_review, by=staff, approve=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("credentials:decide", args=[in_review.pk]), {"decision": "reject", "reasons": "x"}
+    )
+    assert response.status_code == 409
+    assert "already been decided" in response.content.decode()
+    assert Credential.objects.filter(application=in_review).count() == 1
+
+
 def test_approval_waits_for_the_applicants_answer(in_review, staff):
     services.info_request(application=in_review, by=staff, message="More.")
     with pytest.raises(ValidationError, match="has not answered"):

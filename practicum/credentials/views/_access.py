@@ -1,40 +1,32 @@
 """Access helpers (another user's object is a 404) and file responses the pages share."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from practicum.credentials.models import Application, ApplicationDocument, Credential
-from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
+from practicum.lib.downloads import FILE_CSP, stored_file_response
 
 PAGE_SIZE = 25
 Status = Application.Status
 
 
 def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A document the site generates (receipt, certificate): downloaded, never shown inline."""
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = FILE_CSP
     return response
 
 
 def _document_response(document: ApplicationDocument) -> FileResponse:
-    content_type = EVIDENCE_CONTENT_TYPES.get(document.file_type)
-    if content_type is None:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{document.application.reference}-document-{document.pk}.{document.file_type}",
-        content_type=content_type,
+    """An uploaded document, through the one download helper (exact type, nosniff, sandbox)."""
+    return stored_file_response(
+        document.file,
+        kind=document.file_type or None,
+        filename_stem=f"{document.application.reference}-document-{document.pk}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Access helpers --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from practicum.credentials.views._access import (
     _document_response,
     _get_application_for_staff,
 )
+from practicum.lib.conflict import Conflict, conflict_response
 from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice.models import Reference, SupervisionRelationship
 
@@ -250,6 +251,8 @@ def mark_paid(request, pk: int):
                     provider_reference=data["provider_reference"],
                 ),
             )
+        except Conflict as error:  # another member of staff recorded it first
+            return conflict_response(request, error, back_url=_back(application).url)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -290,6 +293,8 @@ def decide(request, pk: int):
                 approve=approve,
                 reasons=form.cleaned_data["reasons"],
             )
+        except Conflict as error:  # another member of staff decided first
+            return conflict_response(request, error, back_url=_back(application).url)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import hmac
 import json
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,9 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
@@ -29,7 +27,8 @@ from practicum.frameworks.models import (
     FrameworkVersion,
 )
 from practicum.frameworks.ranking import ClauseSuggestion, suggest_clauses
-from practicum.lib.emails import enqueue_email
+from practicum.lib.emails import send_templated_email
+from practicum.lib.urls import absolute_url
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 from practicum.reflection import scoring
 from practicum.reflection.models import (
@@ -60,20 +59,12 @@ MAX_TAG_CHARS = 40
 SUGGESTIONS = 8
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+_absolute = absolute_url
 
 
 def _email(template: str, *, recipient: User, context: dict) -> None:
     """Rendered in the recipient's language and time zone. Never any reflective text."""
-    try:
-        zone = zoneinfo.ZoneInfo(recipient.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with timezone.override(zone), translation.override(recipient.preferred_language):
-        subject = render_to_string(f"reflection/email/{template}_subject.txt", context)
-        text = render_to_string(f"reflection/email/{template}.txt", context)
-    enqueue_email(to=[recipient.email], subject=" ".join(subject.split()), text=text)
+    send_templated_email(f"reflection/email/{template}", recipient=recipient, context=context)
 
 
 def current_tool(kind: str) -> ToolVersion | None:

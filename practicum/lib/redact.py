@@ -26,6 +26,10 @@ TOKEN_PATHS: list[re.Pattern[str]] = [
     # allauth: password reset from key (not its ".../key/done/" page), email confirmation
     re.compile(r"(/password/reset/key/)(?!done/)([^/?#\s\"]+)"),
     re.compile(r"(/confirm-email/)([^/?#\s\"]+)"),
+    # ethics: a complainant's private link to their concern
+    re.compile(r"(/concerns/follow/)([^/?#\s\"]+)"),
+    # institutions: an administrator's or a mentor's invitation to join a centre
+    re.compile(r"(/institution/join/)([^/?#\s\"]+)"),
 ]
 
 # Query keys whose value is a secret wherever they appear.

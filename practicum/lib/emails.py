@@ -14,6 +14,7 @@ that names the person (`forget_email_in_tasks`).
 import contextlib
 import json
 from datetime import timedelta
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -49,13 +50,31 @@ def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
     )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
+    if message.get("ics"):
+        # An iCalendar invitation (supervision's bookings, groups, labs) as mail clients expect.
+        part = MIMEText(message["ics"], "calendar", "utf-8")
+        part.set_param("method", message.get("ics_method") or "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+        email.attach(part)
     email.send()
     # Sent: nothing in the row can be replayed or read any more, even with the keys.
     DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs=CLEARED)
 
 
-def enqueue_email(*, to: list[str], subject: str, text: str, html: str | None = None) -> None:
-    deliver_email.enqueue(sealed=_seal(to=list(to), subject=subject, text=text, html=html))
+def enqueue_email(
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str | None = None,
+    ics: str | None = None,
+    ics_method: str = "REQUEST",
+) -> None:
+    """Queue an email (sealed; see above), with an optional iCalendar invitation attached."""
+    message = {"to": list(to), "subject": subject, "text": text, "html": html}
+    if ics:
+        message.update(ics=ics, ics_method=ics_method)
+    deliver_email.enqueue(sealed=_seal(**message))
 
 
 def render_email(template: str, *, context: dict, recipient=None) -> tuple[str, str, str | None]:

@@ -37,6 +37,7 @@ from practicum.ethics.services._common import (
 )
 from practicum.frameworks.models import EthicsClause
 from practicum.frameworks.services import current_code
+from practicum.institutions.models import CentreMember
 from practicum.practice.models import (
     SupervisionRelationship,
     token_digest,
@@ -63,7 +64,8 @@ def professional_find(query: str) -> User | None:
 
 def staff_conflict(staff: User, case: Case) -> str | None:
     """Why `staff` may not handle `case`, else None: they are a party, the professional's
-    supervisor (on the platform or by email, past or present), or declared a conflict."""
+    supervisor (on the platform or by email, past or present), share a training centre with the
+    professional (administrator or mentor of it), or declared a conflict."""
     if staff.pk in (case.professional_id, case.complainant_id):
         return _("You are a party to this case.")
     if case.professional_id:
@@ -75,6 +77,9 @@ def staff_conflict(staff: User, case: Case) -> str | None:
         ).exists()
         if supervises:
             return _("You have a supervision relationship with the professional.")
+        centres = CentreMember.objects.active().filter(user=staff).values("centre")
+        if CentreMember.objects.active().filter(user=professional, centre__in=centres).exists():
+            return _("You and the professional belong to the same training centre.")
     if ConflictDeclaration.objects.filter(case=case, staff=staff).exists():
         return _("You declared a conflict of interest in this case.")
     return None

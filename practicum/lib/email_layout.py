@@ -2,9 +2,9 @@
 
 Emails are written once, as text templates; the HTML beside it is derived from that text, so
 the two never say different things. Blank lines make paragraphs, lines that all start with
-"- " make a list, addresses become links, and the subject is the page's title and heading.
-The layout (`templates/emails/layout.html`) uses no layout tables and inline styles only
-(mail clients drop style sheets), with the body's name and `SITE_URL`.
+"- " make a list, addresses become links, and the subject is the page's title and (without a
+"[tag] ") its heading. The layout (`templates/emails/layout.html`) uses no layout tables, and
+inline styles only (mail clients drop style sheets), with the body's name and `SITE_URL`.
 """
 
 import re
@@ -17,7 +17,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
-LINK_STYLE = "color:#0b4f8a;text-decoration:underline"
+LINK_STYLE = "color:#0b4f8a;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word"
+# A tag some subjects start with ("[Practicum] "): the heading under the body's name omits it.
+SUBJECT_TAG = re.compile(r"^\[[^\]]*\]\s*")
 
 
 def _linked(line: str) -> str:
@@ -60,6 +62,7 @@ def html_email(*, subject: str, text: str) -> str:
         "emails/layout.html",
         {
             "subject": subject,
+            "heading": SUBJECT_TAG.sub("", subject) or subject,
             "content": text_to_html(text),
             "language": language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",

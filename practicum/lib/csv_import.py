@@ -109,9 +109,11 @@ def cell_error(row: int | None, column: str, message) -> dict:
 class Cells:
     """One row's cells read into values; each problem is noted against its column."""
 
-    def __init__(self, row: Row, *, date_order: str = ""):
+    def __init__(self, row: Row, *, date_order: str | None = None):
         self.row = row
-        self.date_order = date_order  # DAY_FIRST, MONTH_FIRST, or "" for unambiguous only
+        # DAY_FIRST, MONTH_FIRST, "" (unambiguous only, the form offers the choice) or None
+        # (unambiguous only, and no choice to point to).
+        self.date_order = date_order
         self.errors: list[dict] = []
         if row.overflow:
             self.fail("", _("This row has more values than the header has columns."))
@@ -159,6 +161,12 @@ class Cells:
                 order = MONTH_FIRST
             elif first == second:
                 order = DAY_FIRST  # 05/05/2025 reads the same either way
+            elif self.date_order is None:
+                self.fail(
+                    column,
+                    _("This date can be read day-first or month-first: write it as YYYY-MM-DD."),
+                )
+                return None
             else:
                 self.fail(
                     column,

@@ -28,6 +28,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The professional body's name, as its emails (and their HTML layout) sign them.
+BODY_NAME = env_str("BODY_NAME", "Practicum")
 
 INSTALLED_APPS = [
     "practicum.audit",

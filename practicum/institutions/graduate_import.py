@@ -25,6 +25,7 @@ from practicum.lib.csv_import import (
     Plan,
     Row,
     cell_error,
+    decimal_text,
     decode,
 )
 
@@ -96,7 +97,7 @@ def _plan(cohort: Cohort, rows: list[Row]) -> tuple[Plan, list[Graduate]]:
         hours = None
         if row.values["hours"]:
             try:
-                hours = Decimal(row.values["hours"])
+                hours = Decimal(decimal_text(row.values["hours"]))
                 if not hours.is_finite() or hours <= 0:
                     raise InvalidOperation
             except InvalidOperation:

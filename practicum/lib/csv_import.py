@@ -58,9 +58,14 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError(
-            _("The file is not UTF-8 text. %(how)s") % {"how": SAVE_AS_CSV}
-        ) from None
+        # Excel on Windows saves "CSV (comma delimited)" in Windows-1252; of the bytes UTF-8
+        # refuses, that code page leaves only five undefined, so a real text file decodes.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("The file is neither UTF-8 nor Windows-1252 text. %(how)s") % {"how": SAVE_AS_CSV}
+            ) from None
     if CONTROL_CHARACTERS.search(text):
         raise ValidationError(
             _("This is not a CSV file: it holds binary data. %(how)s") % {"how": SAVE_AS_CSV}
@@ -71,9 +76,30 @@ def decode(data: bytes) -> str:
 
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# 14/03/2025, 14.03.2025, 3-14-2025: day and month in either order, a four-digit year.
+LOCAL_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+DAY_FIRST, MONTH_FIRST = "dmy", "mdy"
+DATE_ORDERS = (
+    ("", gettext_lazy("Only unambiguous dates (YYYY-MM-DD, or a day above 12)")),
+    (DAY_FIRST, gettext_lazy("Day first: 14/03/2025")),
+    (MONTH_FIRST, gettext_lazy("Month first: 03/14/2025")),
+)
+FORMULA_QUOTE = re.compile(r"'(?=[=+\-@])")
 TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 INTEGER = re.compile(r"[+-]?\d{1,9}")
 DECIMAL = re.compile(r"[+-]?\d{1,9}(?:\.\d{1,2})?")
+DECIMAL_COMMA = re.compile(r"([+-]?\d{1,9}),(\d{1,2})")
+
+
+def decimal_text(value: str) -> str:
+    """A number written with a decimal comma (12,5), as many spreadsheets do, with a dot."""
+    match = DECIMAL_COMMA.fullmatch(value)
+    return f"{match.group(1)}.{match.group(2)}" if match else value
+
+
+def unquoted(value: str) -> str:
+    """A cell without the quote our exports put before a formula-like value ('-1 → -1)."""
+    return FORMULA_QUOTE.sub("", value, count=1) if value.startswith("'") else value
 
 
 def cell_error(row: int | None, column: str, message) -> dict:
@@ -83,8 +109,11 @@ def cell_error(row: int | None, column: str, message) -> dict:
 class Cells:
     """One row's cells read into values; each problem is noted against its column."""
 
-    def __init__(self, row: Row):
+    def __init__(self, row: Row, *, date_order: str | None = None):
         self.row = row
+        # DAY_FIRST, MONTH_FIRST, "" (unambiguous only, the form offers the choice) or None
+        # (unambiguous only, and no choice to point to).
+        self.date_order = date_order
         self.errors: list[dict] = []
         if row.overflow:
             self.fail("", _("This row has more values than the header has columns."))
@@ -117,8 +146,46 @@ class Cells:
                 return datetime.date.fromisoformat(value)
             except ValueError:
                 pass
+        elif match := LOCAL_DATE.fullmatch(value):
+            return self._local_date(column, match)
         self.fail(column, _("Give a real date as YYYY-MM-DD, such as 2025-03-14."))
         return None
+
+    def _local_date(self, column: str, match: re.Match) -> datetime.date | None:
+        first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        order = self.date_order
+        if not order:
+            if first > 12 >= second:
+                order = DAY_FIRST
+            elif second > 12 >= first:
+                order = MONTH_FIRST
+            elif first == second:
+                order = DAY_FIRST  # 05/05/2025 reads the same either way
+            elif self.date_order is None:
+                self.fail(
+                    column,
+                    _("This date can be read day-first or month-first: write it as YYYY-MM-DD."),
+                )
+                return None
+            else:
+                self.fail(
+                    column,
+                    _(
+                        "This date can be read day-first or month-first: choose which the file "
+                        "uses under “Dates in the file”, or write it as YYYY-MM-DD."
+                    ),
+                )
+                return None
+        day, month = (first, second) if order == DAY_FIRST else (second, first)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            if order == DAY_FIRST:
+                message = _("This is not a real date read day-first (DD/MM/YYYY).")
+            else:
+                message = _("This is not a real date read month-first (MM/DD/YYYY).")
+            self.fail(column, message)
+            return None
 
     def time(self, column: str) -> datetime.time | None:
         value = self.row.values[column]
@@ -140,11 +207,16 @@ class Cells:
         self.fail(column, message)
         return None
 
-    def choice(self, column: str, choices: Iterable[str]) -> str | None:
+    def choice(
+        self, column: str, choices: Iterable[str], *, labels: dict[str, str] | None = None
+    ) -> str | None:
+        """One of `choices`, or a label (casefolded) that `labels` maps to one."""
         choices = list(choices)
         value = self.row.values[column].casefold()
         if value in choices:
             return value
+        if labels and value in labels:
+            return labels[value]
         self.fail(column, _("Use one of: %(choices)s.") % {"choices": ", ".join(choices)})
         return None
 

@@ -14,7 +14,6 @@ that names the person (`forget_email_in_tasks`).
 import contextlib
 import json
 from datetime import timedelta
-from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,6 +22,7 @@ from django_tasks import TaskContext, task
 from django_tasks_db.models import DBTaskResult
 
 from practicum.lib.crypto import decrypt, encrypt
+from practicum.lib.email_layout import html_email
 
 CLEARED = {"args": [], "kwargs": {"sealed": ""}}
 
@@ -35,6 +35,35 @@ def _unseal(sealed: str) -> dict:
     return json.loads(decrypt(sealed))
 
 
+class _InvitationEmail(EmailMultiAlternatives):
+    """Gives its text/calendar alternative the `method` parameter that mail clients (Outlook,
+    Gmail, Apple Mail) look for before they offer Accept / Decline."""
+
+    ics_method = "REQUEST"
+
+    def _create_mime_attachment(self, content, mimetype):
+        part = super()._create_mime_attachment(content, mimetype)
+        if mimetype == "text/calendar":
+            part.set_param("method", self.ics_method)
+        return part
+
+
+def build_message(message: dict) -> EmailMultiAlternatives:
+    """The message as it leaves: multipart/alternative of text and HTML; an invitation adds a
+    `text/calendar; method=...` alternative (what clients act on) and keeps an `invitation.ics`
+    attachment (what people save or forward)."""
+    email = _InvitationEmail(
+        message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, message["to"]
+    )
+    if message.get("html"):
+        email.attach_alternative(message["html"], "text/html")
+    if message.get("ics"):
+        email.ics_method = message.get("ics_method") or "REQUEST"
+        email.attach_alternative(message["ics"], "text/calendar")
+        email.attach("invitation.ics", message["ics"].encode("utf-8"), "application/ics")
+    return email
+
+
 @task(takes_context=True)
 def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
     # `legacy`: rows queued before messages were sealed (to=, subject=, text=, html=) still go
@@ -45,17 +74,7 @@ def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
         message = legacy
     else:
         return  # already sent, or forgotten with an erased account
-    email = EmailMultiAlternatives(
-        message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, message["to"]
-    )
-    if message.get("html"):
-        email.attach_alternative(message["html"], "text/html")
-    if message.get("ics"):
-        # An iCalendar invitation (supervision's bookings, groups, labs) as mail clients expect.
-        part = MIMEText(message["ics"], "calendar", "utf-8")
-        part.set_param("method", message.get("ics_method") or "REQUEST")
-        part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
-        email.attach(part)
+    email = build_message(message)
     email.send()
     # Sent: nothing in the row can be replayed or read any more, even with the keys.
     DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs=CLEARED)
@@ -70,7 +89,10 @@ def enqueue_email(
     ics: str | None = None,
     ics_method: str = "REQUEST",
 ) -> None:
-    """Queue an email (sealed; see above), with an optional iCalendar invitation attached."""
+    """Queue an email (sealed; see above), with an optional iCalendar invitation attached.
+    Without `html`, the HTML part is the text set in the common layout (`lib.email_layout`)."""
+    if html is None:
+        html = html_email(subject=subject, text=text)
     message = {"to": list(to), "subject": subject, "text": text, "html": html}
     if ics:
         message.update(ics=ics, ics_method=ics_method)
@@ -78,9 +100,10 @@ def enqueue_email(
 
 
 def render_email(template: str, *, context: dict, recipient=None) -> tuple[str, str, str | None]:
-    """(subject, text, html) of `<template>_subject.txt`, `<template>.txt` and, when it exists,
-    `<template>.html`, rendered in the recipient's language and time zone (a user, or None for
-    someone without an account: then the current ones, and the text names its zone)."""
+    """(subject, text, html) of `<template>_subject.txt`, `<template>.txt` and `<template>.html`
+    (or, without one, the text in the common HTML layout), rendered in the recipient's language
+    and time zone (a user, or None for someone without an account: then the current ones, and
+    the text names its zone)."""
     from django.template import TemplateDoesNotExist
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
@@ -94,11 +117,12 @@ def render_email(template: str, *, context: dict, recipient=None) -> tuple[str, 
     with timezone.override(zone), translation.override(language):
         subject = render_to_string(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
+        subject = " ".join(subject.split())
         try:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
-            html = None
-    return " ".join(subject.split()), text, html
+            html = html_email(subject=subject, text=text)
+    return subject, text, html
 
 
 def send_templated_email(

@@ -130,7 +130,8 @@ def log_csv(request, log: str):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     text = exports.log_csv(log, mentor=request.user, start=start, end=end)
     return _attachment(
-        text.encode("utf-8"),
+        # With the byte-order mark, Excel on Windows reads UTF-8 (not its ANSI code page).
+        text.encode("utf-8-sig"),
         content_type="text/csv; charset=utf-8",
         filename=f"practicum-{log}-{timezone.localdate():%Y-%m-%d}.csv",
     )

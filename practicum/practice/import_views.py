@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
 from practicum.frameworks.access import member_required
+from practicum.lib.csv_import import DATE_ORDERS
 from practicum.lib.forms import add_service_errors, flash_service_errors
 from practicum.practice import importer
 from practicum.practice.models import ImportBatch, SupervisionRelationship
@@ -78,8 +79,22 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
-        help_text=gettext_lazy("UTF-8, up to 2 MB and 5,000 rows."),
+        help_text=gettext_lazy(
+            "UTF-8 or Windows-1252, up to 2 MB and 5,000 rows. A file exported here is accepted "
+            "as it is."
+        ),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    date_order = forms.ChoiceField(
+        label=gettext_lazy("Dates in the file"),
+        help_text=gettext_lazy(
+            "How your spreadsheet writes a date such as 3 April 2025: 03/04/2025 is day first, "
+            "04/03/2025 month first. Dates as YYYY-MM-DD are read either way."
+        ),
+        choices=DATE_ORDERS,
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
     )
 
     def clean_file(self):
@@ -111,6 +126,7 @@ def _upload(request):
                 mentor=request.user,
                 kind=form.cleaned_data["kind"],
                 data=form.cleaned_data["file"].read(),
+                date_order=form.cleaned_data["date_order"],
             )
         except ValidationError as error:
             add_service_errors(form, error, field="file")

@@ -14,7 +14,6 @@ may hold a mentee's name or a reflection. Nothing here logs a cell either.
 """
 
 import csv
-import datetime
 import hashlib
 import io
 import json
@@ -24,11 +23,9 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -38,6 +35,7 @@ from django.utils.translation import gettext_lazy
 from practicum.accounts.models import User
 from practicum.lib.csv_import import (  # noqa: F401 (re-exported for callers and tests)
     DATE,
+    DATE_ORDERS,
     DECIMAL,
     INTEGER,
     MAX_BYTES,
@@ -49,25 +47,23 @@ from practicum.lib.csv_import import (  # noqa: F401 (re-exported for callers an
     Plan,
     Row,
     decode,
+    unquoted,
 )
-from practicum.lib.csv_import import Cells as _Cells
 from practicum.lib.csv_import import cell_error as _error
 from practicum.practice import services
-from practicum.practice.models import (
-    MAX_SESSION_MINUTES,
-    ImportBatch,
-    MentoringEngagement,
-    SessionFormat,
-    SupervisionRelationship,
-    SupervisionSession,
+from practicum.practice.import_rules import (
+    IGNORED,
+    EngagementRules,
+    SessionRules,
+    _normalised,
+    header_aliases,
+    header_name,
 )
-from practicum.practice.records_forms import MAX_HOURS
+from practicum.practice.models import ImportBatch, MentoringEngagement, SupervisionSession
 
 logger = logging.getLogger(__name__)
 
 MAX_ROWS = 5_000
-MIN_SESSION_MINUTES = 5  # as the session form
-MAX_TEXT_LENGTH = 10_000
 PROGRESS_EVERY = 100
 KEY_SALT = "practicum.practice.importer.import_key"
 
@@ -137,7 +133,9 @@ def parse(*, kind: str, text: str) -> list[Row]:
                     % {"max": f"{MAX_ROWS:,}"}
                 )
             given = dict(zip(names, cells, strict=False))
-            values = {column.name: given.get(column.name, "").strip() for column in columns}
+            values = {
+                column.name: unquoted(given.get(column.name, "").strip()) for column in columns
+            }
             overflow = any(cell.strip() for cell in cells[len(names) :])
             rows.append(Row(number=number, values=values, overflow=overflow))
     except csv.Error:
@@ -152,15 +150,19 @@ def parse(*, kind: str, text: str) -> list[Row]:
 
 
 def _header(kind: str, cells: list[str]) -> list[str]:
-    names = [cell.strip().lower().replace(" ", "_") for cell in cells]
+    aliases = header_aliases(kind)
+    names = [header_name(cell) for cell in cells]
     while names and not names[-1]:
         names.pop()  # a trailing separator
     expected = [column.name for column in COLUMNS[kind]]
+    # A file the site exported names its columns as people read them (see `import_rules`).
+    names = [name if name in expected else aliases.get(name, name) for name in names]
+    expected_or_ignored = [*expected, IGNORED]
     listing = _("The columns are: %(columns)s.") % {"columns": ", ".join(expected)}
     if not names:
         raise ValidationError(_("The file is empty."))
-    known = [name for name in names if name in expected]
-    if not known:
+    known = [name for name in names if name in expected_or_ignored]
+    if not [name for name in known if name != IGNORED]:
         other = Kind.ENGAGEMENTS if kind == Kind.SESSIONS else Kind.SESSIONS
         if {c.name for c in COLUMNS[other] if c.required} <= set(names):
             raise ValidationError(
@@ -180,7 +182,7 @@ def _header(kind: str, cells: list[str]) -> list[str]:
             )
             % {"positions": ", ".join(unknown), "listing": listing}
         )
-    twice = sorted({name for name in names if names.count(name) > 1})
+    twice = sorted({name for name in names if name != IGNORED and names.count(name) > 1})
     if twice:
         raise ValidationError(
             _("The header names these columns more than once: %(columns)s.")
@@ -196,10 +198,6 @@ def _header(kind: str, cells: list[str]) -> list[str]:
 
 
 # --- Import keys -------------------------------------------------------------------------------
-
-
-def _normalised(value: str) -> str:
-    return " ".join(value.split()).casefold()
 
 
 def import_keys(*, mentor_id: int, kind: str, row: Row) -> list[str]:
@@ -231,176 +229,18 @@ def _existing_keys(*, mentor: User, kind: str) -> set[str]:
 # --- Checking rows ---------------------------------------------------------------------------
 
 
-def _relationship_range(relationship: SupervisionRelationship) -> dict:
-    return {"start": relationship.started_on, "end": relationship.ended_on or _("now")}
-
-
-class _SessionRules:
-    """A session row as `services.session_log` will judge it, so the preview tells in advance."""
-
-    def __init__(self, mentor: User):
-        relationships = SupervisionRelationship.objects.filter(mentor=mentor).select_related(
-            "supervisor"
-        )
-        self.by_name: dict[str, list[SupervisionRelationship]] = {}
-        for relationship in relationships:
-            name = _normalised(relationship.supervisor_name)
-            self.by_name.setdefault(name, []).append(relationship)
-        self.names = sorted({r.supervisor_name for r in relationships}, key=str.casefold)
-        self.in_file: dict[tuple, int] = {}
-        self.zone = timezone.get_current_timezone()
-
-    def __call__(self, row: Row) -> tuple[dict | None, list[dict]]:
-        cells = _Cells(row)
-        day = cells.date("date", required=True)
-        start = cells.time("start_time")
-        minutes = cells.integer(
-            "duration_minutes",
-            low=MIN_SESSION_MINUTES,
-            high=MAX_SESSION_MINUTES,
-            message=_("Give the duration in whole minutes, from %(min)s to %(max)s.")
-            % {"min": MIN_SESSION_MINUTES, "max": MAX_SESSION_MINUTES},
-        )
-        session_format = cells.choice("format", SessionFormat.values)
-        focus = cells.text("focus", required=True, max_length=200, one_line=True)
-        key_learnings = cells.text("key_learnings", max_length=MAX_TEXT_LENGTH)
-        actions = cells.text("actions", max_length=MAX_TEXT_LENGTH)
-        relationship = self._relationship(cells, day)
-        starts_at = None
-        # The session rules themselves (no future session, one per supervisor and start, the
-        # relationship's dates) are the service's: the check runs it (`_rehearse`).
-        if day and start:
-            starts_at = datetime.datetime.combine(day, start, tzinfo=self.zone)
-        if relationship and starts_at:
-            pair = (relationship.pk, starts_at)
-            if pair in self.in_file:
-                cells.fail(
-                    "date",
-                    _("Row %(row)s has a session with this supervisor starting at the same time.")
-                    % {"row": self.in_file[pair]},
-                )
-            else:
-                self.in_file[pair] = row.number
-        if cells.errors:
-            return None, cells.errors
-        return {
-            "relationship": relationship,
-            "starts_at": starts_at,
-            "duration_minutes": minutes,
-            "format": session_format,
-            "focus": focus,
-            "key_learnings": key_learnings,
-            "actions": actions,
-        }, []
-
-    def _relationship(
-        self, cells: _Cells, day: datetime.date | None
-    ) -> SupervisionRelationship | None:
-        name = cells.text("supervisor", required=True, max_length=150, one_line=True)
-        if not name:
-            return None
-        candidates = self.by_name.get(_normalised(name))
-        if not candidates:
-            if self.names:
-                cells.fail(
-                    "supervisor",
-                    _("None of your declared supervisors has this name. Yours: %(names)s.")
-                    % {"names": ", ".join(self.names)},
-                )
-            else:
-                cells.fail(
-                    "supervisor",
-                    _("Declare your supervisors first (on the Supervisors page), then import."),
-                )
-            return None
-        if day is None:
-            return None
-        for relationship in candidates:
-            if relationship.started_on <= day and (
-                relationship.ended_on is None or day <= relationship.ended_on
-            ):
-                return relationship
-        cells.fail(
-            "supervisor",
-            _("On that date this supervisor relationship was not in place (%(start)s to %(end)s).")
-            % _relationship_range(candidates[0]),
-        )
-        return None
-
-
-class _EngagementRules:
-    """An engagement row as the engagement form and the model's constraints judge it."""
-
-    def __init__(self, mentor: User):
-        self.today = timezone.localdate()
-
-    def __call__(self, row: Row) -> tuple[dict | None, list[dict]]:
-        cells = _Cells(row)
-        mentee_name = cells.text("mentee_name", required=True, max_length=150, one_line=True)
-        mentee_email = cells.text("mentee_email", max_length=254).lower()
-        if mentee_email:
-            try:
-                validate_email(mentee_email)
-            except ValidationError:
-                cells.fail("mentee_email", _("This is not a valid email address."))
-        organisation = cells.text("organisation", max_length=200, one_line=True)
-        kind = cells.choice("kind", MentoringEngagement.Kind.values)
-        started_on = cells.date("start_date", required=True)
-        ended_on = cells.date("end_date", required=False)
-        status = cells.choice("status", MentoringEngagement.Status.values)
-        hours = self._hours(cells)
-        agreement = cells.choice("confidentiality_agreement", ["yes", "no"])
-        finished = status in {
-            MentoringEngagement.Status.COMPLETED,
-            MentoringEngagement.Status.ENDED_EARLY,
-        }
-        if started_on and ended_on and ended_on < started_on:
-            cells.fail("end_date", _("The end date cannot be before the start date."))
-        elif finished and ended_on is None and not row.values["end_date"]:
-            cells.fail("end_date", _("Give the end date of a finished engagement."))
-        elif finished and ended_on and ended_on > self.today:
-            cells.fail(
-                "end_date", _("A finished engagement cannot end in the future: check the date.")
-            )
-        if cells.errors:
-            return None, cells.errors
-        return {
-            "mentee_name": mentee_name,
-            "mentee_email": mentee_email,
-            "organisation": organisation,
-            "kind": kind,
-            "started_on": started_on,
-            "ended_on": ended_on,
-            "status": status,
-            "hours": hours,
-            "confidentiality_agreement": agreement == "yes",
-        }, []
-
-    def _hours(self, cells: _Cells) -> Decimal | None:
-        value = cells.row.values["hours"]
-        if not value:
-            return None
-        if not DECIMAL.fullmatch(value):
-            cells.fail(
-                "hours", _("Give the hours as a number such as 12.5 (a dot, two decimals at most).")
-            )
-            return None
-        hours = Decimal(value)
-        if hours <= 0:
-            cells.fail("hours", _("Hours must be more than zero."))
-        elif hours > MAX_HOURS:
-            cells.fail("hours", _("Hours must be at most %(max)s.") % {"max": f"{MAX_HOURS:,.0f}"})
-        else:
-            return hours
-        return None
-
-
 def _plan(
-    *, mentor: User, kind: str, rows: list[Row], progress: Callable[[int], None] | None = None
+    *,
+    mentor: User,
+    kind: str,
+    rows: list[Row],
+    date_order: str = "",
+    progress: Callable[[int], None] | None = None,
 ) -> Plan:
     plan = Plan()
     existing = _existing_keys(mentor=mentor, kind=kind)
-    check = _SessionRules(mentor) if kind == Kind.SESSIONS else _EngagementRules(mentor)
+    rules = SessionRules if kind == Kind.SESSIONS else EngagementRules
+    check = rules(mentor, date_order=date_order)
     seen: dict[str, int] = {}
     for done, row in enumerate(rows, start=1):
         keys = import_keys(mentor_id=mentor.pk, kind=kind, row=row)
@@ -441,8 +281,9 @@ def _as_mentor(mentor: User) -> Iterator[None]:
 
 
 @transaction.atomic
-def batch_create(*, mentor: User, kind: str, data: bytes) -> ImportBatch:
+def batch_create(*, mentor: User, kind: str, data: bytes, date_order: str = "") -> ImportBatch:
     """Check the file as a whole, keep its text encrypted and queue the row-by-row check.
+    `date_order` says how the file writes dates such as 03/04/2025 (`lib.csv_import`).
 
     Raises ValidationError when the file itself is refused (size, encoding, header, row count).
     """
@@ -450,11 +291,14 @@ def batch_create(*, mentor: User, kind: str, data: bytes) -> ImportBatch:
 
     if kind not in COLUMNS:
         raise ValidationError(_("Choose what the file holds."))
+    if date_order not in dict(DATE_ORDERS):
+        raise ValidationError(_("Choose how the file writes its dates."))
     text = decode(data)
     rows = parse(kind=kind, text=text)
     batch = ImportBatch.objects.create(
         mentor=mentor,
         kind=kind,
+        date_order=date_order,
         payload=text,
         file_digest=hashlib.sha256(data).hexdigest(),
         total_rows=len(rows),
@@ -481,7 +325,13 @@ def batch_parse(*, batch: ImportBatch) -> None:
     with _as_mentor(mentor):
         try:
             rows = parse(kind=batch.kind, text=batch.payload)
-            plan = _plan(mentor=mentor, kind=batch.kind, rows=rows, progress=progress)
+            plan = _plan(
+                mentor=mentor,
+                kind=batch.kind,
+                rows=rows,
+                date_order=batch.date_order,
+                progress=progress,
+            )
             _rehearse(mentor=mentor, kind=batch.kind, plan=plan)
         except Exception as exc:
             # An exception's message may quote a cell: log where it failed, not what it said.
@@ -565,7 +415,9 @@ def batch_commit(*, batch: ImportBatch) -> tuple[int, int]:
                 locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
                 _check_committable(locked)
                 rows = parse(kind=locked.kind, text=locked.payload)
-                plan = _plan(mentor=mentor, kind=locked.kind, rows=rows)
+                plan = _plan(
+                    mentor=mentor, kind=locked.kind, rows=rows, date_order=locked.date_order
+                )
                 if not plan.errors:
                     _save_all(mentor=mentor, kind=locked.kind, plan=plan)
                 if plan.errors:

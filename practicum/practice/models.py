@@ -475,6 +475,9 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_batches"
     )
     kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
+    # How the file writes dates like 03/04/2025 (`lib.csv_import.DATE_ORDERS`); "" reads only
+    # unambiguous ones.
+    date_order = models.CharField(_("dates in the file"), max_length=3, blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.UPLOADED)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)

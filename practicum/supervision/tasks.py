@@ -26,8 +26,14 @@ def deliver_calendar_email(
 
 
 def enqueue_calendar_email(
-    *, to: list[str], subject: str, text: str, ics: str, method: str = "REQUEST"
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    ics: str,
+    method: str = "REQUEST",
+    html: str | None = None,
 ) -> None:
     """Through the sealed outbox of `lib.emails`, like every email (nothing readable is kept in
     the task row once sent); `deliver_calendar_email` above only drains rows queued before."""
-    enqueue_email(to=to, subject=subject, text=text, ics=ics, ics_method=method)
+    enqueue_email(to=to, subject=subject, text=text, html=html, ics=ics, ics_method=method)

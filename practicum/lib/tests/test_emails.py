@@ -3,6 +3,7 @@ and finished rows are pruned after the retention setting."""
 
 import json
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 from django.conf import settings
@@ -102,6 +103,8 @@ def test_a_calendar_invitation_is_sealed_too_and_arrives_as_text_calendar(run_ta
     assert "Zq9SECRETtoken" not in _stored() and "rita@example.org" not in _stored()
     run_tasks()
     (sent,) = mail.outbox
-    part = sent.attachments[0]
-    assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+    parsed = message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+    (part,) = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    assert sent.attachments[0].filename == "invitation.ics"  # kept as a file too
     assert "Zq9SECRETtoken" not in _stored()

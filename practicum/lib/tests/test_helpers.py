@@ -49,7 +49,8 @@ def test_an_email_is_rendered_in_the_recipients_language_and_zone(mentor, run_ta
         recipient=mentor,
         context={"session": SESSION, "url": "https://x/"},
     )
-    assert subject != "Your supervision session was confirmed" and html is None
+    assert subject != "Your supervision session was confirmed"
+    assert '<html lang="es"' in html and subject in html  # the text in the common layout
     assert "Sam Supervisor" in text
     send_templated_email(
         "practice/email/sign_off_result",

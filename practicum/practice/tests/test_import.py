@@ -229,7 +229,8 @@ def test_one_bad_row_is_listed_and_nothing_is_saved(client, mentor, sam, run_tas
     ("overrides", "column", "message"),
     [
         ({"date": days_ago(-2)}, "date", "A session in the future cannot be logged as held."),
-        ({"date": "14/03/2025"}, "date", "Give a real date as YYYY-MM-DD"),
+        ({"date": "03/04/2025"}, "date", "day-first or month-first: choose which"),
+        ({"date": "14/03/25"}, "date", "Give a real date as YYYY-MM-DD"),
         ({"date": "2025-02-30"}, "date", "Give a real date as YYYY-MM-DD"),
         ({"date": "2024-06-01"}, "supervisor", "was not in place (2025-01-01 to now)"),
         ({"start_time": "25:00"}, "start_time", "Give the time as HH:MM"),
@@ -387,7 +388,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         (PNG, "it holds binary data"),
         (b"PK\x03\x04" + b"\x00" * 20, "spreadsheet workbook"),
         ("date,naïve".encode("utf-16"), "UTF-16"),
-        (f"{SESSION_HEADER}\n{session_row(focus='Café')}".encode("cp1252"), "not UTF-8"),
+        (f"{SESSION_HEADER}\n{session_row(focus='Caf')}".encode() + b"\x81", "nor Windows-1252"),
         (csv_bytes(SESSION_HEADER.replace(",focus", ""), "x"), "lacks these columns: focus"),
         (csv_bytes(session_row(), session_row()), "The first row must be the header"),
         (csv_bytes(SESSION_HEADER + ",mood", session_row() + ",ok"), "(column 9)"),

@@ -62,6 +62,7 @@ from practicum.supervision.services.bookings import (
     booking_reschedule,
 )
 from practicum.supervision.services.feeds import (
+    FEED_CANCELLED_DAYS,
     FEED_PAST_DAYS,
     calendar_events_for,
     calendar_feed_create,
@@ -111,6 +112,7 @@ __all__ = [
     "EligibilityRuleSet",
     "FEEDBACK_MINIMUM",
     "FEED_PAST_DAYS",
+    "FEED_CANCELLED_DAYS",
     "GroupAttendance",
     "GroupMembership",
     "GroupSession",

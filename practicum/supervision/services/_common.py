@@ -1,5 +1,6 @@
 """Constants, hook lists and helpers the supervision services share."""
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 
@@ -62,15 +63,19 @@ def _email(
     if event is None:
         send_templated_email(f"supervision/email/{template}", recipient=to, context=context)
         return
-    subject, text, _html = render_email(
+    subject, text, html = render_email(
         f"supervision/email/{template}", recipient=to, context=context
     )
     with timezone.override(user_zone(to)), translation.override(to.preferred_language):
         item = event()
+    if not item.attendees:
+        # RFC 5546: a REQUEST or CANCEL names who it is addressed to.
+        item = dataclasses.replace(item, attendees=((to.get_full_name(), to.email),))
     enqueue_calendar_email(
         to=[to.email],
         subject=subject,
         text=text,
+        html=html,
         ics=invitation_ics(item),
         method="CANCEL" if item.cancelled else "REQUEST",
     )

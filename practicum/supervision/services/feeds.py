@@ -44,27 +44,37 @@ def calendar_feed_for_token(token: str) -> CalendarFeed | None:
 
 
 FEED_PAST_DAYS = 30
+# A cancelled booking stays in the feed, as STATUS:CANCELLED with a higher SEQUENCE, for this
+# many days after it was cancelled (and while its date is in the feed), so that a subscribed
+# calendar, which only ever sees the feed, removes it instead of keeping it. A cancelled group
+# session (no cancellation time is kept) stays while its date is in the feed.
+FEED_CANCELLED_DAYS = 30
 
 
 def calendar_events_for(user: User) -> list[CalendarEvent]:
     """`user`'s sessions (as mentor, supervisor, member, facilitator, registrant) from a month
     ago on, in a fixed number of queries."""
-    since = timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+    now = timezone.now()
+    since = now - datetime.timedelta(days=FEED_PAST_DAYS)
+    recently = now - datetime.timedelta(days=FEED_CANCELLED_DAYS)
     items = []
     bookings = (
-        Booking.objects.active()
-        .for_user(user)
+        Booking.objects.for_user(user)
         .filter(starts_at__gte=since)
+        .filter(
+            Q(status=Booking.Status.BOOKED)
+            | Q(status=Booking.Status.CANCELLED, cancelled_at__gte=recently)
+        )
         .select_related("mentor", "supervisor")
     )
     items += [_booking_event(b) for b in bookings]
     sessions = (
-        GroupSession.objects.filter(starts_at__gte=since, status=GroupSession.Status.SCHEDULED)
+        GroupSession.objects.filter(starts_at__gte=since)
         .filter(
             Q(group__facilitator=user)
             | Q(group__memberships__mentor=user, group__memberships__status=Membership.MEMBER)
         )
-        .select_related("group")
+        .select_related("group__facilitator")
         .distinct()
     )
     items += [_group_event(s) for s in sessions]
@@ -74,6 +84,7 @@ def calendar_events_for(user: User) -> list[CalendarEvent]:
             Q(facilitators=user)
             | Q(registrations__mentor=user, registrations__status=Registration.REGISTERED)
         )
+        .prefetch_related("facilitators")
         .distinct()
     )
     items += [_lab_event(lab) for lab in labs]

@@ -313,6 +313,7 @@ def _group_event(session: GroupSession) -> CalendarEvent:
         url=_url("supervision:group_session_detail", session.code),
         cancelled=session.status == GroupSession.Status.CANCELLED,
         sequence=1 if session.status == GroupSession.Status.CANCELLED else 0,
+        organizer=(group.facilitator.get_full_name(), group.facilitator.email),
     )
 
 

@@ -47,6 +47,8 @@ def lab_create(*, by: User, facilitators: Iterable[User], **fields) -> ThematicL
 
 
 def _lab_event(lab: ThematicLab, *, cancelled: bool = False) -> CalendarEvent:
+    # The organiser is the first facilitator named (prefetched in the feed: no query per lab).
+    lead = min(lab.facilitators.all(), key=lambda person: person.pk, default=None)
     return CalendarEvent(
         uid=f"lab-{lab.code}",
         starts_at=lab.starts_at,
@@ -55,6 +57,7 @@ def _lab_event(lab: ThematicLab, *, cancelled: bool = False) -> CalendarEvent:
         url=_url("supervision:lab_detail", lab.code),
         cancelled=cancelled,
         sequence=lab.sequence + (1 if cancelled else 0),
+        organizer=(lead.get_full_name(), lead.email) if lead else None,
     )
 
 

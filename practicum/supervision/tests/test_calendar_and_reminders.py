@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from practicum.practice.models import token_digest
@@ -107,9 +108,15 @@ def test_a_reset_link_kills_the_old_one_and_turning_off_answers_410(client, ment
     assert client.get(url("made-up")).status_code == 404
 
 
-def test_a_cancelled_booking_leaves_the_feed(mentor, booking):
+def test_a_cancelled_booking_stays_in_the_feed_as_cancelled_for_a_while(mentor, booking):
+    # Subscribed calendars only see the feed: an event that vanished would stay in them.
+    before = services.calendar_events_for(mentor)[0]
     services.booking_cancel(booking=booking, by=mentor)
-    assert services.calendar_events_for(mentor) == []
+    (item,) = services.calendar_events_for(mentor)
+    assert item.cancelled and item.uid == before.uid and item.sequence > before.sequence
+    later = timezone.now() + datetime.timedelta(days=services.FEED_CANCELLED_DAYS + 1)
+    with frozen(later):
+        assert services.calendar_events_for(mentor) == []
 
 
 # --- reminders ----------------------------------------------------------------------------

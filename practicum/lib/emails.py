@@ -13,11 +13,13 @@ that names the person (`forget_email_in_tasks`).
 
 import contextlib
 import json
+import time
 from datetime import timedelta
 from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 from django_tasks import TaskContext, task
 from django_tasks_db.models import DBTaskResult
@@ -46,7 +48,13 @@ def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
     else:
         return  # already sent, or forgotten with an erased account
     email = EmailMultiAlternatives(
-        message["subject"], message["text"], settings.DEFAULT_FROM_EMAIL, message["to"]
+        message["subject"],
+        message["text"],
+        settings.DEFAULT_FROM_EMAIL,
+        message["to"],
+        # One Message-ID per queued email, the same on every attempt: the one duplicate a
+        # retry can cause (see `_mark_sent`) is recognisably the same message to mail systems.
+        headers={"Message-ID": _message_id(context.task_result.id)},
     )
     if message.get("html"):
         email.attach_alternative(message["html"], "text/html")
@@ -57,8 +65,32 @@ def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
         part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
         email.attach(part)
     email.send()
-    # Sent: nothing in the row can be replayed or read any more, even with the keys.
-    DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs=CLEARED)
+    _mark_sent(context.task_result.id)
+
+
+def _message_id(task_id) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "practicum.invalid"
+    return f"<task-{task_id}@{domain}>"
+
+
+def _mark_sent(task_id) -> None:
+    """Clear the sent message from its row: nothing in it can be replayed or read any more,
+    even with the keys, and a retried attempt of this task sends nothing.
+
+    Between the mail server's acceptance and this update is the one window where a retry sends
+    the message twice: a database that went away meanwhile is waited for (half a lease) rather
+    than leaving the row to be retried; only a worker dying here duplicates the message."""
+    deadline = time.monotonic() + settings.TASK_LEASE_SECONDS / 2
+    while True:
+        try:
+            DBTaskResult.objects.filter(pk=task_id).update(args_kwargs=CLEARED)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            time.sleep(1)
 
 
 def enqueue_email(

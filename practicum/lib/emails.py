@@ -78,9 +78,10 @@ def _mark_sent(task_id) -> None:
     even with the keys, and a retried attempt of this task sends nothing.
 
     Between the mail server's acceptance and this update is the one window where a retry sends
-    the message twice: a database that went away meanwhile is waited for (half a lease) rather
-    than leaving the row to be retried; only a worker dying here duplicates the message."""
-    deadline = time.monotonic() + settings.TASK_LEASE_SECONDS / 2
+    the message twice: a database that went away meanwhile is waited for (as long as the
+    worker waits for it) rather than leaving the row to be retried; only a worker dying here, or
+    a retry that began before the database came back to this worker, duplicates the message."""
+    deadline = time.monotonic() + settings.DATABASE_RECONNECT_SECONDS
     while True:
         try:
             DBTaskResult.objects.filter(pk=task_id).update(args_kwargs=CLEARED)

@@ -189,3 +189,26 @@ def test_the_batch_worker_sweeps_expired_leases_first(run_tasks):
     with mock.patch.object(durable_tasks, "backoff", return_value=datetime.timedelta(0)):
         run_tasks()
     assert [m.subject for m in mail.outbox] == ["Hello"]
+
+
+# --- no live process that does nothing ------------------------------------------------------
+
+
+def test_the_worker_runs_without_the_autoreloader_unless_asked(settings):
+    from practicum.accounts.management.commands.db_worker import Command
+
+    settings.DEBUG = True
+    parser = Command().create_parser("manage.py", "db_worker")
+    assert parser.parse_args([]).reload is False
+    assert parser.parse_args(["--reload"]).reload is True
+
+
+def test_under_the_reloader_a_worker_that_dies_ends_its_process():
+    from practicum.accounts.management.commands.db_worker import _or_exit
+
+    def dies():
+        raise RuntimeError("the main thread's end")
+
+    with mock.patch("os._exit", side_effect=SystemExit) as exit_, pytest.raises(SystemExit):
+        _or_exit(dies)()
+    exit_.assert_called_once_with(1)

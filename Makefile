@@ -20,7 +20,7 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: bench run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
+.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
 
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
@@ -59,24 +59,29 @@ setup: install messages
 	DEBUG=1 $(MANAGE) load_accreditation_rules
 	DEBUG=1 $(MANAGE) load_demo
 
+# Each long-lived process runs under a tiny supervisor that starts it again when it dies
+# (a crash, or a worker giving up on an unreachable database with status 1).
+RESPAWN := $(BIN)/python -m practicum.lib.respawn
+
 # Web server and background worker together; Ctrl-C stops both.
 run: setup
 	@echo "Practicum: http://127.0.0.1:$(PORT)/  (worker and periodic jobs alongside; Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM; \
-	DEBUG=1 $(MANAGE) db_worker --interval 1 & \
-	DEBUG=1 $(MANAGE) run_periodic --every 60 & \
-	DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
+	DEBUG=1 $(RESPAWN) $(MANAGE) db_worker --interval 1 & \
+	DEBUG=1 $(RESPAWN) $(MANAGE) run_periodic --every 60 & \
+	DEBUG=1 $(RESPAWN) $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \
 	kill 0
 
 # Production processes (DEBUG unset, SECRET_KEY and DATABASE_URL set in the environment).
+# Under systemd, run the commands themselves with Restart=always instead (docs/DEPLOY.md).
 web: install messages
 	$(MANAGE) collectstatic --noinput
-	$(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile - \
+	$(RESPAWN) $(BIN)/gunicorn practicum.wsgi --bind 0.0.0.0:$(PORT) --workers 3 --access-logfile - \
 	  --logger-class practicum.lib.redact.GunicornLogger
 worker: install messages
-	$(MANAGE) db_worker
+	$(RESPAWN) $(MANAGE) db_worker
 periodic: install messages
-	$(MANAGE) run_periodic
+	$(RESPAWN) $(MANAGE) run_periodic
 
 lint: install
 	$(BIN)/ruff check .
@@ -139,3 +144,9 @@ clean:
 # Takes about 40 minutes with the defaults; BENCH_SIZES=small BENCH_DURATION=5 for a quick look.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Faults: 2 gunicorn web processes and 2 workers on PostgreSQL under a mixed load while the
+# database is cut off and processes are killed; checks nothing acknowledged was lost (bench/faults.py).
+# FAULTS_MINUTES=5 by default; FAULTS_DATABASE_URL names a database it may drop and recreate.
+faults: install messages
+	$(BIN)/python bench/faults.py

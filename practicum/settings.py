@@ -226,11 +226,22 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# A mail server that stops answering must not hold a worker (and its task's lease) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Finished task rows (sent emails, parsed imports) are deleted after this many hours by the
 # `prune_tasks` periodic job; a sent email's payload is cleared the moment it is sent.
 TASK_RETENTION_HOURS = env_int("TASK_RETENTION_HOURS", 24)
+# Durable tasks (lib/durable_tasks.py): a running task's worker renews a lease of this many
+# seconds; a task whose lease ran out (its worker died) or that raised is tried again after a
+# backoff (doubling from TASK_RETRY_BACKOFF_SECONDS) up to TASK_MAX_ATTEMPTS attempts, then FAILED.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 30)
+# How long db_worker and run_periodic wait for the database to come back before exiting non-zero
+# (for their supervisor to restart them).
+DATABASE_RECONNECT_SECONDS = env_int("DATABASE_RECONNECT_SECONDS", 120)
 # Idempotent jobs run by `manage.py run_periodic` (reminders, expiry); missing ones are skipped.
 PERIODIC_COMMANDS = [
     "prune_tasks",

@@ -140,3 +140,6 @@ class UserAdmin(BaseUserAdmin):
             "entries": audit_trail(user),
         }
         return TemplateResponse(request, "admin/accounts/user/status.html", context)
+
+
+from practicum.accounts import admin_tasks  # noqa: E402,F401  (the background tasks' admin)

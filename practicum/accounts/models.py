@@ -192,3 +192,22 @@ class RoleGrant(models.Model):
 @receiver([post_save, post_delete], sender=RoleGrant, dispatch_uid="bump_roles_stamp")
 def _bump_roles_stamp(sender, instance: RoleGrant, **kwargs) -> None:
     User.objects.filter(pk=instance.user_id).update(roles_stamp=F("roles_stamp") + 1)
+
+
+class PeriodicClaim(models.Model):
+    """A `run_periodic` process's claim of one job for one round. With several such processes
+    (on one machine or several) the unique pair makes each job run once per round; a claim
+    whose process died mid-job is simply the round missed: the next round runs the job again."""
+
+    job = models.CharField(max_length=100)
+    round_start = models.DateTimeField()
+    claimed_by = models.CharField(max_length=100)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "round_start"], name="periodic_claim_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.round_start:%Y-%m-%d %H:%M} by {self.claimed_by}"

@@ -13,6 +13,7 @@ register_actions(
         "account.suspended": _("Account suspended"),
         "account.restricted": _("Account restricted"),
         "account.active": _("Account reinstated"),
+        "task.retried": _("Failed background task queued again"),
     }
 )
 
@@ -113,3 +114,30 @@ def sessions_end(*, user_id: int) -> int:
     if ids:
         Session.objects.filter(pk__in=ids).delete()
     return len(ids)
+
+
+def failed_tasks_retry(*, task_ids, by: User) -> int:
+    """A site administrator queues failed background tasks again (a fresh set of attempts),
+    each recorded in the audit trail with the error it had. Returns how many were queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    from practicum.lib.durable_tasks import retry_failed
+
+    with transaction.atomic():
+        rows = list(
+            DBTaskResult.objects.select_for_update()
+            .filter(pk__in=list(task_ids), status="FAILED")
+            .only("pk", "task_path", "worker_ids", "exception_class_path")
+        )
+        for row in rows:
+            audit_record(
+                actor=by,
+                action="task.retried",
+                subject=row,
+                before={
+                    "task": row.task_path,
+                    "attempts": len(row.worker_ids or []),
+                    "error": row.exception_class_path,
+                },
+            )
+        return retry_failed(DBTaskResult.objects.filter(pk__in=[row.pk for row in rows]))

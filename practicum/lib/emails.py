@@ -13,10 +13,12 @@ that names the person (`forget_email_in_tasks`).
 
 import contextlib
 import json
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.utils import timezone
 from django_tasks import TaskContext, task
 from django_tasks_db.models import DBTaskResult
@@ -75,9 +77,37 @@ def deliver_email(context: TaskContext, *, sealed: str = "", **legacy) -> None:
     else:
         return  # already sent, or forgotten with an erased account
     email = build_message(message)
+    # One Message-ID per queued email, the same on every attempt: the one duplicate a retry
+    # can cause (see `_mark_sent`) is recognisably the same message to mail systems.
+    email.extra_headers["Message-ID"] = _message_id(context.task_result.id)
     email.send()
-    # Sent: nothing in the row can be replayed or read any more, even with the keys.
-    DBTaskResult.objects.filter(pk=context.task_result.id).update(args_kwargs=CLEARED)
+    _mark_sent(context.task_result.id)
+
+
+def _message_id(task_id) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "practicum.invalid"
+    return f"<task-{task_id}@{domain}>"
+
+
+def _mark_sent(task_id) -> None:
+    """Clear the sent message from its row: nothing in it can be replayed or read any more,
+    even with the keys, and a retried attempt of this task sends nothing.
+
+    Between the mail server's acceptance and this update is the one window where a retry sends
+    the message twice: a database that went away meanwhile is waited for (as long as the
+    worker waits for it) rather than leaving the row to be retried; only a worker dying here, or
+    a retry that began before the database came back to this worker, duplicates the message."""
+    deadline = time.monotonic() + settings.DATABASE_RECONNECT_SECONDS
+    while True:
+        try:
+            DBTaskResult.objects.filter(pk=task_id).update(args_kwargs=CLEARED)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() >= deadline:
+                raise
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            time.sleep(1)
 
 
 def enqueue_email(

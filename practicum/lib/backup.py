@@ -179,7 +179,15 @@ def _target_settings(database_url: str | None, alias: str) -> dict:
     return connections[alias].settings_dict
 
 
-def _has_tables(settings_dict: dict, vendor: str) -> bool:
+def _has_tables(settings_dict: dict, vendor: str, *, alias: str | None) -> bool:
+    if alias is not None:  # the configured database: ask its own connection
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            if connection.introspection.table_names(cursor):
+                return True
+        if vendor == "sqlite" and connection.is_in_memory_db():
+            raise BackupError("cannot restore into an in-memory SQLite database")
+        return False
     if vendor == "sqlite":
         path = settings_dict["NAME"]
         if not path or not Path(str(path)).exists():
@@ -224,7 +232,8 @@ def restore(
             raise BackupError(
                 f"the archive holds a {manifest['vendor']} database; the target is {vendor}"
             )
-        if _has_tables(target, vendor) and not replace:
+        configured = None if database_url else alias
+        if _has_tables(target, vendor, alias=configured) and not replace:
             raise BackupError(
                 "the target database already has tables: restore into an empty database, "
                 "or pass --replace to overwrite it"

@@ -174,8 +174,7 @@ def backup(destination: Path, *, alias: str = "default", storage: Storage | None
 
 def _target_settings(database_url: str | None, alias: str) -> dict:
     if database_url:
-        parsed = dj_database_url.parse(database_url)
-        return {**parsed, "ENGINE": parsed["ENGINE"]}
+        return dj_database_url.parse(database_url)
     return connections[alias].settings_dict
 
 

@@ -100,3 +100,19 @@ def test_deleting_a_record_removes_its_object(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("practice:record_delete", args=["training", record.pk]))
     assert keys(s3, bucket_name) == set()
+
+
+def test_a_photo_is_read_from_the_bucket_and_shown_inline(client, mentor, other_mentor, bucket):
+    from practicum.practice.tests.test_training_cpd import image_bytes
+
+    png = image_bytes("PNG")
+    mentor.photo.save("photo.png", ContentFile(png), save=True)
+    url = reverse("accounts:profile_photo", args=[mentor.public_id])
+    client.force_login(mentor)
+    served = client.get(url)  # its kind read from the object's first bytes, then streamed
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == png
+    mentor.profile_public = False
+    mentor.save(update_fields=["profile_public"])
+    client.force_login(other_mentor)
+    assert client.get(url).status_code == 404

@@ -16,11 +16,14 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
+# The Redis the suite's shared-cache tests use (its own db number; keys under a per-test prefix).
+# The suite itself stays on the database cache; on CI a Redis that does not answer fails the run.
+REDIS_TEST_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 # pytest-xdist workers for the non-browser suite (`PYTEST_WORKERS=0` runs it in one process).
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons messages lock clean FORCE
+.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-services messages lock clean FORCE
 
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
@@ -94,12 +97,12 @@ checks: install
 	  ALLOWED_HOSTS=practicum.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -q $(XDIST)
+	env -u DATABASE_URL REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST)
 
 # On CI (CI=true) a missing PostgreSQL or Chromium fails the run; elsewhere it is skipped with a note.
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect(sys.argv[1], dbname='postgres', connect_timeout=3).close()" "$(PG_URL)" 2>/dev/null; then \
-	  DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST); \
+	  DATABASE_URL="$(PG_URL)" REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST); \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL): required on CI" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL does not answer at $(PG_URL)"; fi
 
@@ -124,6 +127,13 @@ test-pythons: install
 	done
 
 test: lint checks test-sqlite test-postgres test-pythons test-browser
+
+# Just the tests of the shared services: object storage on an S3 server (moto's, started by the
+# tests unless S3_TEST_ENDPOINT names one), the cache and limits on Redis, backup and restore.
+SERVICE_TESTS := practicum/practice/tests/test_s3_storage.py practicum/lib/tests/test_shared_cache.py \
+  practicum/lib/tests/test_object_storage.py practicum/practice/tests/test_backup.py
+test-services: install
+	env -u DATABASE_URL REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest -q -n 0 $(SERVICE_TESTS)
 
 # Catalogues: each .po (project and per app) is the source; .mo is build output, compiled
 # without system gettext and kept out of git.

@@ -63,6 +63,14 @@ def _fast_and_quiet(settings, tmp_path):
         },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The suite runs on the database cache (rolled back with each test) whatever REDIS_URL says:
+    # the Redis tests ask for the `redis_cache` fixture.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "practicum_cache",
+        }
+    }
 
 
 @pytest.fixture
@@ -183,3 +191,116 @@ def _fresh_version_memo():
     forget_current()
     yield
     forget_current()
+
+
+# --- Shared services: an S3 server (moto's, started here) and the machine's Redis -------------
+# On CI (CI=true) a service that cannot be had fails the test; elsewhere it is skipped, saying why.
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}: required on CI")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The URL of a real S3 server: S3_TEST_ENDPOINT if set (e.g. a MinIO), else moto's server
+    started for this test process on a free port."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if os.environ.get("S3_TEST_ENDPOINT"):
+        yield os.environ["S3_TEST_ENDPOINT"]
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            _unavailable(f"moto's S3 server did not answer at {endpoint}")
+        if server.poll() is not None:
+            _unavailable("moto's S3 server could not start (pip install 'moto[server]')")
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint, settings, monkeypatch):
+    """The default storage in a fresh private bucket of the S3 server, configured the way
+    production is (STORAGE_URL); yields the bucket's name."""
+    import uuid
+
+    import boto3
+
+    from practicum.lib.object_storage import default_storage_from_env
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    bucket = f"practicum-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(
+        Bucket=bucket
+    )
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": default_storage_from_env(
+            {"STORAGE_URL": f"s3://{bucket}/media?endpoint_url={s3_endpoint}"}, media_root=""
+        ),
+    }
+    return bucket
+
+
+@pytest.fixture
+def redis_url():
+    """The machine's Redis (REDIS_URL, else redis://127.0.0.1:6379/15), after a ping."""
+    import redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("REDIS_URL"):
+            pytest.fail(f"REDIS_URL={url} does not answer: {exc}")
+        _unavailable(f"no Redis at {url} (set REDIS_URL to one): {exc}")
+    return url
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """The default cache on Redis under a key prefix of this test's own, as REDIS_URL sets it."""
+    import uuid
+
+    prefix = f"practicum-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield prefix
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)

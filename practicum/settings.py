@@ -7,6 +7,7 @@ Every variable is listed in README.md.
 
 import base64
 import hashlib
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from practicum.lib.env import env_bool, env_int, env_list, env_str
+from practicum.lib.object_storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,13 +126,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache makes rate limits hold across all web processes without another service.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "practicum_cache",
+# Rate limits and caches must hold across every web process. The database cache does that
+# without another service; REDIS_URL (redis://host:6379/0) moves it to Redis, the choice for
+# several machines (docs/DEPLOY.md). Short socket timeouts: a lost Redis fails a request fast.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "practicum"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "practicum_cache",
+        }
+    }
 
 # Requests a minute allowed to one API token (or one signed-in user calling the API).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
@@ -197,11 +212,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "practicum" / "static"]
 STORAGES = {
-    # Uploads live outside the web root and are served only through views that check access.
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))},
-    },
+    # Uploads live outside the web root and are served only through views that check access:
+    # a local folder by default, a private S3-compatible bucket with STORAGE_URL or AWS_*
+    # (practicum/lib/object_storage.py).
+    "default": default_storage_from_env(
+        os.environ, media_root=env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+    ),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

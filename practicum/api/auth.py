@@ -2,14 +2,12 @@
 
 A token carries its scopes; a session holds every scope its user's roles allow, as the pages
 do. Either way the user's roles are checked again on each request, and each caller is held to
-a rate limit kept in the shared database cache (it holds across web processes).
+a rate limit kept in the shared cache (lib/ratelimit.py: it holds across web processes).
 """
 
-import time
 import zoneinfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +18,7 @@ from practicum.api import services
 from practicum.api.problems import Problem
 from practicum.api.scopes import scopes_for
 from practicum.frameworks.services import pledge_outstanding
+from practicum.lib import ratelimit
 
 RATE_WINDOW_SECONDS = 60
 
@@ -27,14 +26,8 @@ RATE_WINDOW_SECONDS = 60
 def rate_limit(key: str) -> None:
     """A fixed one-minute window per caller; raises a 429 problem past the limit."""
     limit = getattr(settings, "API_RATE_LIMIT_PER_MINUTE", 120)
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    cache_key = f"api-rate:{key}:{window}"
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # the window's first request
-        count = 1 if cache.add(cache_key, 1, RATE_WINDOW_SECONDS * 2) else cache.incr(cache_key)
-    if count > limit:
-        retry = RATE_WINDOW_SECONDS - int(time.time()) % RATE_WINDOW_SECONDS
+    retry = ratelimit.hit(f"api:{key}", limit=limit, window=RATE_WINDOW_SECONDS)
+    if retry is not None:
         raise Problem(
             429,
             _("Too many requests"),

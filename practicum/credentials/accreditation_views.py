@@ -4,7 +4,7 @@ only; another centre's application is a 404), and credentialing staff's queue an
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,8 +22,8 @@ from practicum.credentials.accreditation_forms import (
 from practicum.credentials.models import body_today
 from practicum.institutions import services as institutions
 from practicum.institutions.models import AccreditationApplication, TrainingCentre
+from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import add_service_errors, flash_service_errors
-from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
 
 Status = AccreditationApplication.Status
 
@@ -119,18 +119,8 @@ def detail(request, pk: int):
 def document(request, pk: int, document_pk: int):
     application = _for_viewer(request, pk)
     doc = get_object_or_404(application.documents, pk=document_pk)
-    content_type = EVIDENCE_CONTENT_TYPES.get(doc.file_type)
-    if content_type is None:
-        raise Http404
-    try:
-        handle = doc.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{application.reference}-{doc.pk}.{doc.file_type}",
-        content_type=content_type,
+    return stored_file_response(
+        doc.file, kind=doc.file_type, filename_stem=f"{application.reference}-{doc.pk}"
     )
 
 

@@ -1,10 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,6 +24,8 @@ from practicum.ethics.models import (
     SanctionEffect,
 )
 from practicum.frameworks.services import current_code
+from practicum.lib import ratelimit
+from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import add_service_errors, flash_service_errors
 
 PAGE_SIZE = 25
@@ -36,13 +37,9 @@ def _client_ip(request) -> str:
 
 
 def _rate_limited(request, per_hour: int) -> bool:
-    """At most `per_hour` concerns from one address an hour (the cache is the database)."""
+    """At most `per_hour` concerns from one address an hour, counted in the shared cache."""
     key = f"ethics-concern:{_client_ip(request)}"
-    count = cache.get(key, 0)
-    if count >= per_hour:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+    return ratelimit.hit(key, limit=per_hour, window=3600) is not None
 
 
 # --- the public: raise a concern, follow it ----------------------------------------------------
@@ -309,15 +306,7 @@ def evidence_mine(request, pk: int, evidence_pk: int):
 
 
 def _file(item: CaseEvidence):
-    from practicum.lib.uploads import EVIDENCE_CONTENT_TYPES
-
-    response = FileResponse(
-        item.file.open("rb"),
-        content_type=EVIDENCE_CONTENT_TYPES.get(item.kind, "application/octet-stream"),
-    )
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}.{item.kind}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(item.file, kind=item.kind, filename_stem=f"evidence-{item.pk}")
 
 
 # --- ethics staff --------------------------------------------------------------------------------

@@ -79,6 +79,16 @@ def test_the_rate_limit_answers_429(client, professional):
     assert Case.objects.count() == 5
 
 
+def test_the_rate_limit_holds_in_redis_per_address(client, professional, redis_cache):
+    for _n in range(5):
+        client.post(reverse("ethics:raise_concern"), _form(), REMOTE_ADDR="203.0.113.7")
+    refused = client.post(reverse("ethics:raise_concern"), _form(), REMOTE_ADDR="203.0.113.7")
+    assert refused.status_code == 429
+    other = client.post(reverse("ethics:raise_concern"), _form(), REMOTE_ADDR="203.0.113.8")
+    assert other.status_code == 302
+    assert Case.objects.count() == 6
+
+
 def test_the_private_link_shows_and_withdraws(client, concern):
     url = reverse("ethics:follow", args=[concern.token])
     page = client.get(url)

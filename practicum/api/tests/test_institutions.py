@@ -340,3 +340,48 @@ def test_a_bulk_create_refuses_an_empty_or_oversized_list(admin_api, cohort):
 
 def test_the_bulk_path_is_not_a_graduate(admin_api):
     assert admin_api.get("/institution/graduates/bulk").status_code in (404, 405)
+
+
+def test_a_lost_race_on_the_unique_completion_is_a_409(admin_api, cohort):
+    from unittest import mock
+
+    from django.db import IntegrityError
+
+    one = {"cohort_id": cohort.pk, "name": "Gina", "email": "gina@example.org"}
+    many = {"cohort_id": cohort.pk, "graduates": [{"name": "Gina", "email": "gina@example.org"}]}
+    lost = IntegrityError("one_completion_per_person_and_day")
+    with mock.patch.object(institution_services, "graduate_record", side_effect=lost):
+        response = admin_api.post("/institution/graduates", one)
+    assert response.status_code == 409 and response["Content-Type"] == PROBLEM
+    with mock.patch("practicum.institutions.graduate_import.import_rows", side_effect=lost):
+        assert admin_api.post("/institution/graduates/bulk", many).status_code == 409
+
+
+def test_the_mentors_training_shows_what_the_centre_verified(
+    api_as, mentor, programme, cohort, centre_admin
+):
+    from decimal import Decimal
+
+    from practicum.practice.models import TrainingRecord
+
+    record = TrainingRecord.objects.create(
+        mentor=mentor,
+        centre=programme.centre,
+        programme=programme,
+        centre_name=programme.centre.name,
+        centre_type="non_accredited",
+        programme_name=programme.name,
+        hours=Decimal("60"),
+        mode="blended",
+        started_on=cohort.started_on,
+        ended_on=cohort.ended_on,
+        instructor_name="Ines Instructor",
+        instructor_email="ines@centre.example.org",
+    )
+    api = api_as(mentor, Scope.RECORDS_READ)
+    [item] = api.get("/training").json()["items"]
+    assert item["id"] == record.pk and item["verified_hours"] is None
+    assert item["claim_pending"] is False
+    _record(cohort, centre_admin, mentor.email, hours=Decimal("50"))
+    [item] = api.get("/training").json()["items"]
+    assert float(item["verified_hours"]) == 50

@@ -149,6 +149,9 @@ else:
 
 # Requests a minute allowed to one API token (or one signed-in user calling the API).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)
+# Finished webhook deliveries (delivered or given up) are deleted after this many days by the
+# `prune_webhook_deliveries` periodic job; pending and retrying ones are kept.
+WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("WEBHOOK_DELIVERY_RETENTION_DAYS", 30)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -261,6 +264,7 @@ DATABASE_RECONNECT_SECONDS = env_int("DATABASE_RECONNECT_SECONDS", 120)
 # Idempotent jobs run by `manage.py run_periodic` (reminders, expiry); missing ones are skipped.
 PERIODIC_COMMANDS = [
     "prune_tasks",
+    "prune_webhook_deliveries",
     "send_session_reminders",
     "send_selfcare_reminders",
     "expire_credentials",

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 
 from practicum.api import problems
-from practicum.api.endpoints import credentials, frameworks, records, staff
+from practicum.api.endpoints import credentials, frameworks, institutions, records, staff
 
 DESCRIPTION = """Practicum's REST API. Authenticate with a personal access token created on
 your account page (`Authorization: Bearer prt_…`); each token holds scopes and is limited to
@@ -40,5 +40,6 @@ api.add_router("", records.router)
 api.add_router("", credentials.router)
 api.add_router("", frameworks.router)
 api.add_router("", staff.router)
+api.add_router("", institutions.router)
 
 TITLE = _("Practicum API")

@@ -11,11 +11,12 @@ class Event(models.TextChoices):
     CREDENTIAL_REVOKED = "credential.revoked", _("Credential revoked")
     CREDENTIAL_EXPIRED = "credential.expired", _("Credential expired")
     SESSION_CONFIRMED = "session.confirmed", _("Supervision session confirmed")
-    # Emitted once the institutions capability exists (programmes, cohorts, graduates).
+    # A centre's confirmed graduate linked to a mentor's account: their training in that
+    # programme shows Verified by the centre. Sent to the mentor and the centre's administrators.
     GRADUATE_VERIFIED = "graduate.verified", _("Graduate verified")
     PING = "ping", _("Test ping")
 
     @classmethod
     def available(cls) -> list[str]:
         """What an endpoint may subscribe to today."""
-        return [e for e in cls.values if e not in {cls.GRADUATE_VERIFIED, cls.PING}]
+        return [e for e in cls.values if e != cls.PING]

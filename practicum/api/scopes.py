@@ -11,8 +11,8 @@ class Scope(models.TextChoices):
     RECORDS_READ = "records:read", _("Read your practice records")
     RECORDS_WRITE = "records:write", _("Add and change your practice records")
     CREDENTIALS_READ = "credentials:read", _("Read your credentials")
-    # Reserved for a training centre's administrators (programmes, cohorts, graduates). Its
-    # endpoints come with the institutions capability; a token may not hold it until then.
+    # A training centre's administrators: the programmes, cohorts and graduates of the centres
+    # they administer now (another centre's objects do not exist for them).
     INSTITUTION = "institution", _("Your institution's programmes and graduates")
     STAFF_READ = "staff:read", _("Read the credentialing staff's queues")
 
@@ -22,7 +22,7 @@ SCOPE_ROLES: dict[str, tuple[str, ...]] = {
     Scope.RECORDS_READ: (Role.MENTOR, Role.SUPERVISOR),
     Scope.RECORDS_WRITE: (Role.MENTOR,),
     Scope.CREDENTIALS_READ: (Role.MENTOR,),
-    Scope.INSTITUTION: (),
+    Scope.INSTITUTION: (Role.INSTITUTION_ADMIN,),
     Scope.STAFF_READ: (Role.CREDENTIALING_STAFF,),
 }
 

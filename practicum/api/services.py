@@ -9,6 +9,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -171,16 +172,21 @@ def webhook_delete(*, endpoint: WebhookEndpoint, by: User) -> None:
 # --- Events and deliveries -------------------------------------------------------------------
 
 
-def event_emit(*, event: str, person: User | int, data: dict) -> list[WebhookDelivery]:
-    """Queue `event` for every active endpoint of `person` that asked for it.
+def event_emit(
+    *, event: str, person: User | int | None = None, people: Iterable[int] = (), data: dict
+) -> list[WebhookDelivery]:
+    """Queue `event` for every active endpoint of `person` (and of `people`, by id) that asked
+    for it: one event id, one delivery per endpoint.
 
     Called inside the transaction of the change: the deliveries and their tasks commit with it.
-    `data` must hold no confidential text (no client names, no reflections).
+    `data` must hold no confidential text (no client names or emails, no reflections).
     """
-    person_id = person if isinstance(person, int) else person.pk
+    owners = set(people)
+    if person is not None:
+        owners.add(person if isinstance(person, int) else person.pk)
     endpoints = [
         e
-        for e in WebhookEndpoint.objects.filter(owner_id=person_id, is_active=True)
+        for e in WebhookEndpoint.objects.filter(owner_id__in=owners, is_active=True)
         if event in e.events
     ]
     if not endpoints:
@@ -300,6 +306,19 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
             _enqueue(delivery, run_after=delivery.next_attempt_at)
         delivery.save()
     return delivery
+
+
+def deliveries_prune(*, now=None) -> int:
+    """Delete finished deliveries older than WEBHOOK_DELIVERY_RETENTION_DAYS: the log holds
+    payloads about people, so it keeps no longer history than its owner needs to debug a
+    receiver. Pending and retrying ones stay until they finish. Returns how many went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBHOOK_DELIVERY_RETENTION_DAYS)
+    finished = [WebhookDelivery.Status.DELIVERED, WebhookDelivery.Status.FAILED]
+    deleted, _by_model = WebhookDelivery.objects.filter(
+        status__in=finished, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def webhook_send_test(*, endpoint: WebhookEndpoint) -> WebhookDelivery:

@@ -156,6 +156,30 @@ def preview(batch: GraduateImport) -> list[Row]:
         return []
 
 
+def _save_all(*, cohort: Cohort, graduates: list[Graduate], by) -> None:
+    now = timezone.now()
+    for graduate in graduates:
+        graduate.created_by = by
+        graduate.status = Graduate.Status.CONFIRMED
+        graduate.source = Graduate.Source.IMPORTED
+        graduate.decided_at = now
+        graduate.save()
+    audit_record(
+        actor=by, action="graduate.imported", subject=cohort, after={"imported": len(graduates)}
+    )
+
+
+@transaction.atomic
+def import_rows(*, cohort: Cohort, by, rows: list[Row]) -> tuple[list[dict], list[Graduate]]:
+    """The same checks as a file's rows, and the same all-or-none save, for rows given another
+    way (the API's bulk create). Returns (errors, []) with nothing saved, or ([], graduates)."""
+    plan, graduates = _plan(cohort, rows)
+    if plan.errors:
+        return plan.stored_errors(), []
+    _save_all(cohort=cohort, graduates=graduates, by=by)
+    return [], graduates
+
+
 def import_commit(*, batch: GraduateImport, by) -> int:
     """Save every graduate of a READY import in one transaction, or none. Rows are checked
     again (the cohort may have changed since the preview)."""
@@ -169,24 +193,12 @@ def import_commit(*, batch: GraduateImport, by) -> int:
             raise ValidationError(_("Nothing will be saved until the file is corrected."))
         plan, graduates = _plan(locked.cohort, parse(locked.payload))
         if not plan.errors:
-            now = timezone.now()
-            for graduate in graduates:
-                graduate.created_by = by
-                graduate.status = Graduate.Status.CONFIRMED
-                graduate.source = Graduate.Source.IMPORTED
-                graduate.decided_at = now
-                graduate.save()
+            _save_all(cohort=locked.cohort, graduates=graduates, by=by)
             locked.status = GraduateImport.Status.COMMITTED
             locked.imported_rows = len(graduates)
             locked.payload = ""
             locked.errors = []
             locked.save()
-            audit_record(
-                actor=by,
-                action="graduate.imported",
-                subject=locked.cohort,
-                after={"imported": len(graduates)},
-            )
             return len(graduates)
     GraduateImport.objects.filter(pk=batch.pk).update(
         status=GraduateImport.Status.INVALID, errors=plan.stored_errors()

@@ -500,11 +500,17 @@ def graduate_record(
     return graduate
 
 
+@transaction.atomic
 def graduates_match_user(*, user: User) -> int:
     """Link graduates recorded with this user's email before the account existed (or before
     it used that email). Called when a mentor records training from the registry."""
     digest = email_digest(user.email)
-    return Graduate.objects.filter(email_digest=digest, user__isnull=True).update(user=user)
+    # Saved one by one (a person has few), so apps above hear of each link (post_save).
+    unmatched = list(Graduate.objects.filter(email_digest=digest, user__isnull=True))
+    for graduate in unmatched:
+        graduate.user = user
+        graduate.save(update_fields=["user"])
+    return len(unmatched)
 
 
 # --- A mentor's claim ----------------------------------------------------------------------------

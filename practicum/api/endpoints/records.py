@@ -19,6 +19,7 @@ from practicum.api.endpoints import Cursor, Id, PathId, responses
 from practicum.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageOut, paginate
 from practicum.api.problems import Problem
 from practicum.api.scopes import Scope
+from practicum.institutions.models import training_verification
 from practicum.practice import services
 from practicum.practice.forms import SessionForm
 from practicum.practice.models import (
@@ -172,6 +173,10 @@ class TrainingOut(Schema):
     started_on: datetime.date
     ended_on: datetime.date
     has_evidence: bool
+    verified_hours: Decimal | None = Field(
+        ..., description="Hours the centre confirmed (Verified by the centre), else null."
+    )
+    claim_pending: bool = Field(..., description="Waiting for the centre to confirm.")
 
 
 class TrainingPage(PageOut):
@@ -519,15 +524,16 @@ def _training_out(t: TrainingRecord) -> dict:
         "started_on": t.started_on,
         "ended_on": t.ended_on,
         "has_evidence": bool(t.evidence),
+        "verified_hours": t.verified_hours,
+        "claim_pending": t.claim_pending,
     }
 
 
 @router.get("/training", response=responses({200: TrainingPage}))
 def training_list(request, filters: Query[PageQuery]):
     user = require(request, Scope.RECORDS_READ, Role.MENTOR, pledged=True)
-    page = paginate(
-        TrainingRecord.objects.filter(mentor=user), cursor=filters.cursor, limit=filters.limit
-    )
+    records = TrainingRecord.objects.filter(mentor=user).annotate(**training_verification())
+    page = paginate(records, cursor=filters.cursor, limit=filters.limit)
     return {"items": [_training_out(t) for t in page["items"]], "next_cursor": page["next_cursor"]}
 
 

@@ -41,4 +41,16 @@ ROWS = {
     ),
     # staff
     "api_v1:application_queue": access_row(401, 403, 403, 200),
+    # a centre's administrators (institution scope; test_institutions.py proves another
+    # centre's objects are 404 and an administrator's own are 200)
+    "api_v1:centre_list": access_row(401, 403, 403, 403),
+    "api_v1:centre_detail": access_row(401, 403, 403, 403, {"centre_id": 999999}),
+    "api_v1:programme_list": access_row(401, 403, 403, 403),
+    "api_v1:programme_detail": access_row(401, 403, 403, 403, {"programme_id": 999999}),
+    "api_v1:cohort_list": access_row(401, 403, 403, 403),
+    "api_v1:cohort_detail": access_row(401, 403, 403, 403, {"cohort_id": 999999}),
+    "api_v1:graduate_list": access_row(401, 403, 403, 403),
+    "api_v1:graduate_create": access_row(401, 403, 403, 403),
+    "api_v1:graduate_bulk_create": access_row(405, 405, 405, 405),
+    "api_v1:graduate_detail": access_row(401, 403, 403, 403, {"graduate_id": 999999}),
 }

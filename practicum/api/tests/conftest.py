@@ -3,7 +3,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from conftest import make_user
+from practicum.accounts.models import Role
 from practicum.api.services import token_create
+from practicum.institutions.tests.conftest import make_centre, make_cohort, make_programme
 from practicum.practice import services as practice_services
 from practicum.practice.models import FocusArea, SupervisionSession
 
@@ -62,3 +65,36 @@ def logged_session(mentor, relationship) -> SupervisionSession:
         focus="Boundaries",
         key_learnings="My private learning",
     )
+
+
+# --- A training centre with an administrator (their token holds the institution scope) -----
+
+
+@pytest.fixture
+def centre_admin(frameworks):
+    return make_user(
+        "carla@centre.example.org", Role.INSTITUTION_ADMIN, full_name="Carla Centre", mfa=True
+    )
+
+
+@pytest.fixture
+def centre(centre_admin):
+    return make_centre(admin=centre_admin)
+
+
+@pytest.fixture
+def programme(centre):
+    return make_programme(centre)
+
+
+@pytest.fixture
+def cohort(programme):
+    return make_cohort(programme)
+
+
+@pytest.fixture
+def other_cohort(frameworks):
+    """Another centre's cohort, administered by someone else."""
+    admin = make_user("otto@other.example.org", Role.INSTITUTION_ADMIN, mfa=True)
+    centre = make_centre(name="Other Academy", admin=admin, country="Chile")
+    return make_cohort(make_programme(centre, name="Other Foundations"))

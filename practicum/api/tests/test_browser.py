@@ -43,3 +43,20 @@ def test_a_new_token_is_shown_once(page, live_server, frameworks):
 def test_the_interactive_docs_load_under_the_csp(page, live_server):
     page.goto("/api/v1/docs")
     page.get_by_text("/api/v1/sessions").first.wait_for()
+
+
+def test_a_centre_administrator_creates_an_institution_token(page, live_server, frameworks):
+    admin = make_user("carla@centre.example.org", Role.INSTITUTION_ADMIN, mfa=True)
+    sign_in_as(page, live_server, admin)
+    assert audit(page, ["/account/api/tokens/", "/account/api/webhooks/"]) == {}
+    page.goto("/account/api/tokens/")
+    page.get_by_label("Name").fill("Our LMS")
+    page.get_by_label("Your institution's programmes and graduates (institution)").check()
+    page.get_by_role("button", name="Create token").click()
+    token = page.locator("#new-token").input_value()
+    response = page.request.get(
+        "/api/v1/institution/centres", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status == 200 and response.json()["items"] == []
+    page.goto("/account/api/webhooks/")
+    page.get_by_label("Graduate verified").check()

@@ -1,7 +1,8 @@
 """The OpenAPI document validates, and the app keeps to it under generated input.
 
 Schemathesis calls the WSGI application directly (no server), authenticated with a test token
-holding every scope a mentor can hold, over a mentor with records in place. Examples are
+holding every scope a mentor can hold, over a mentor with records in place; the institution
+endpoints again with a centre administrator's token, over a centre with graduates. Examples are
 bounded so the run stays fast on two cores.
 """
 
@@ -26,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from practicum.api.api import api
 from practicum.api.scopes import Scope
 from practicum.api.services import token_create
+from practicum.institutions import services as institution_services
 from practicum.practice import services as practice_services
 from practicum.practice.models import CpdEntry, FocusArea, MentoringEngagement
 from practicum.wsgi import application
@@ -111,3 +113,30 @@ def bearer(mentor, supervisor, settings, keep_connection):
 )
 def test_the_api_keeps_to_its_document(case, bearer):
     case.call_and_validate(headers=bearer, checks=CHECKS)
+
+
+@pytest.fixture
+def institution_bearer(centre_admin, cohort, mentor, settings, keep_connection):
+    """A centre's administrator with a programme, a cohort and graduates (one of them a
+    mentor's, one a claim), holding the institution scope."""
+    settings.API_RATE_LIMIT_PER_MINUTE = 1_000_000
+    for name, email in (("Gina Graduate", "gina@example.org"), ("Maya Mentor", mentor.email)):
+        institution_services.graduate_record(cohort=cohort, by=centre_admin, name=name, email=email)
+    _, raw = token_create(owner=centre_admin, name="schemathesis", scopes=[Scope.INSTITUTION])
+    return {"headers": {"Authorization": f"Bearer {raw}"}, "cohort": cohort.pk}
+
+
+@pytest.mark.django_db
+@schema.include(tag="Institution").parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_the_institution_endpoints_keep_to_their_document(case, institution_bearer):
+    # Aim half the writes at the administrator's own cohort, so they reach the services too.
+    body = case.body
+    if isinstance(body, dict) and isinstance(body.get("cohort_id"), int) and body["cohort_id"] % 2:
+        body["cohort_id"] = institution_bearer["cohort"]
+    case.call_and_validate(headers=institution_bearer["headers"], checks=CHECKS)

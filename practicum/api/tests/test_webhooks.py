@@ -60,7 +60,9 @@ def test_only_public_https_addresses_are_accepted(mentor):
         with pytest.raises(ValidationError):
             services.webhook_create(owner=mentor, url=url, events=[Event.CREDENTIAL_ISSUED])
     with pytest.raises(ValidationError):
-        services.webhook_create(owner=mentor, url=URL, events=[Event.GRADUATE_VERIFIED])
+        services.webhook_create(owner=mentor, url=URL, events=["graduate.invented"])
+    with pytest.raises(ValidationError):
+        services.webhook_create(owner=mentor, url=URL, events=[Event.PING])
 
 
 def test_a_delivery_is_signed_with_hmac_sha256_and_a_timestamp(
@@ -198,3 +200,28 @@ def test_editing_a_confirmed_session_does_not_confirm_it_again(
     )
     practice_services.session_update(session=logged_session, key_learnings="more")
     assert WebhookDelivery.objects.filter(event="session.confirmed").count() == 1
+
+
+def test_finished_deliveries_are_pruned_after_the_retention_period(endpoint, settings):
+    from django.core.management import call_command
+
+    settings.WEBHOOK_DELIVERY_RETENTION_DAYS = 30
+    assert "prune_webhook_deliveries" in settings.PERIODIC_COMMANDS
+    old = timezone.now() - datetime.timedelta(days=31)
+    rows = {}
+    for status in ("delivered", "failed", "retrying", "pending"):
+        delivery = services.webhook_send_test(endpoint=endpoint)
+        delivery.status = status
+        delivery.delivered_at = old if status == "delivered" else None
+        delivery.created_at = old
+        delivery.save()
+        rows[status] = delivery.pk
+    recent = services.webhook_send_test(endpoint=endpoint)
+    WebhookDelivery.objects.filter(pk=recent.pk).update(
+        status="delivered", delivered_at=timezone.now()
+    )
+    call_command("prune_webhook_deliveries")
+    left = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert left == {rows["retrying"], rows["pending"], recent.pk}
+    call_command("prune_webhook_deliveries")  # a second run finds nothing more
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == left

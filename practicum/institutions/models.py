@@ -61,6 +61,18 @@ class TrainingCentreQuerySet(models.QuerySet):
             members__left_at__isnull=True,
         ).distinct()
 
+    def with_mentor(self, user):
+        """The centres `user` belongs to as one of their own mentors (joined, not left): what
+        opens a group or lab a centre reserves for its mentors."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            members__user=user,
+            members__role=CentreMember.Role.MENTOR,
+            members__joined_at__isnull=False,
+            members__left_at__isnull=True,
+        )
+
 
 class TrainingCentre(models.Model):
     class Status(models.TextChoices):

@@ -98,6 +98,7 @@ def match_record(request, pk: int):
             "suggestions": centre_matching.centre_suggestions(record.centre_name),
             "find": find,
             "found": found,
+            "searched": bool(find.is_valid() and find.cleaned_data["q"]),
             "chosen": chosen,
             "form": MatchForm(initial={"centre": chosen}, centre=chosen) if chosen else None,
             "entries": audit_trail(record),

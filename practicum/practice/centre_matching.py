@@ -22,8 +22,10 @@ from practicum.lib.emails import send_templated_email
 from practicum.lib.urls import absolute_reverse
 from practicum.practice.models import TrainingRecord
 
-# Below this similarity (0 to 1) a registry centre is not worth suggesting.
+# Below this similarity (0 to 1) a registry centre is not worth suggesting: pg_trgm's own
+# default for trigrams; Python's sequence ratio scores unrelated names higher, so it needs more.
 MIN_SIMILARITY = 0.3
+MIN_PYTHON_SIMILARITY = 0.65
 SUGGESTIONS = 5
 
 
@@ -62,7 +64,7 @@ def centre_suggestions(name: str, *, limit: int = SUGGESTIONS) -> list[Suggestio
         )
         return [Suggestion(c, float(c.similarity)) for c in centres]
     scored = [Suggestion(c, _python_similarity(c.name, name)) for c in TrainingCentre.objects.all()]
-    scored = [s for s in scored if s.similarity >= MIN_SIMILARITY]
+    scored = [s for s in scored if s.similarity >= MIN_PYTHON_SIMILARITY]
     scored.sort(key=lambda s: (-s.similarity, s.centre.name))
     return scored[:limit]
 
@@ -96,7 +98,7 @@ def best_suggestions(records: list[TrainingRecord]) -> dict[int, Suggestion]:
             (Suggestion(c, _python_similarity(c.name, record.centre_name)) for c in registry),
             key=lambda s: (-s.similarity, s.centre.name),
         )
-        if scored and scored[0].similarity >= MIN_SIMILARITY:
+        if scored and scored[0].similarity >= MIN_PYTHON_SIMILARITY:
             result[record.pk] = scored[0]
     return result
 

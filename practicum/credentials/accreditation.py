@@ -25,9 +25,16 @@ from django.utils.translation import gettext as _
 
 from practicum.accounts.models import Role, User
 from practicum.audit.services import audit_record
-from practicum.credentials.models import add_years, body_today
+from practicum.credentials import payments
+from practicum.credentials.models import Invoice, Payment, add_years, body_today
 from practicum.credentials.review_clock import clock_pause, clock_resume, clock_start, clock_stop
-from practicum.credentials.services import next_number, reviewer_conflict
+from practicum.credentials.services import (
+    invoice_create,
+    invoice_lock_for_payment,
+    next_number,
+    payment_create,
+    reviewer_conflict,
+)
 from practicum.institutions import services as institutions
 from practicum.institutions.models import (
     AccreditationApplication,
@@ -39,6 +46,7 @@ from practicum.institutions.models import (
     Programme,
     TrainingCentre,
 )
+from practicum.lib.conflict import Conflict
 from practicum.lib.emails import enqueue_email
 from practicum.lib.uploads import validate_evidence
 from practicum.lib.versioned import content_hash
@@ -232,8 +240,9 @@ def application_submit(
     files: list,
 ) -> AccreditationApplication:
     """Submit an application (a renewal when the centre holds a recognition now): the rules in
-    force are fixed, the programmes frozen, the criteria judged, and the review clock started
-    with the review time of the kind sought."""
+    force are fixed, the programmes frozen, the criteria judged, and the fee invoiced. As for a
+    credential application, the review clock (the review time of the kind sought) starts when
+    the fee is paid (`fee_payment_record`)."""
     rules = rules_in_force()
     if kind not in rules.content["kinds"]:
         raise ValidationError(_("Choose accredited or endorsed."))
@@ -283,12 +292,19 @@ def application_submit(
         fee_currency=rules.content["currency"],
         submitted_by=by,
     )
-    clock_start(application, days=int(criteria["review_weeks"]) * 7)
+    application.status = Status.AWAITING_PAYMENT
+    application.review_days = int(criteria["review_weeks"]) * 7
     try:
         with transaction.atomic():
             application.save()
     except IntegrityError:
         raise ValidationError(_("An application of this centre is already in review.")) from None
+    invoice = invoice_create(
+        accreditation=application,
+        amount=application.fee_amount,
+        currency=application.fee_currency,
+        provider=payments.DEFAULT_PROVIDER,
+    )
     application.programmes.set(programmes)
     for upload, file_type in zip(files, types, strict=True):
         document = AccreditationDocument(
@@ -312,9 +328,59 @@ def application_submit(
         "accreditation.submitted",
         actor=by,
         application=application,
-        after={"kind": kind, "target_date": str(application.target_date), "renewal": renewal},
+        after={
+            "kind": kind,
+            "renewal": renewal,
+            "invoice": invoice.number,
+            "fee": f"{invoice.amount} {invoice.currency}",
+        },
     )
     return application
+
+
+@transaction.atomic
+def fee_payment_record(
+    *, invoice: Invoice, by: User | None, confirmation: payments.Confirmation
+) -> Payment:
+    """Record the fee's payment (a provider's confirmation, or staff marking the transfer
+    received) with credential applications' machinery: idempotent by the confirmation's key,
+    one payment per invoice. The review clock starts."""
+    invoice, existing = invoice_lock_for_payment(invoice=invoice, confirmation=confirmation)
+    if existing is not None:
+        return existing
+    if invoice.accreditation_id is None:
+        raise ValidationError(_("This invoice is not for an accreditation application."))
+    application = _locked(invoice.accreditation)
+    if application.status != Status.AWAITING_PAYMENT:
+        raise ValidationError(_("This application is not awaiting payment."))
+    payment = payment_create(invoice=invoice, by=by, confirmation=confirmation)
+    clock_start(application, days=application.review_days or 0)
+    application.status = Status.IN_REVIEW
+    application.save()
+    _audit(
+        "accreditation.paid",
+        actor=by,
+        application=application,
+        before={"status": Status.AWAITING_PAYMENT, "invoice": Invoice.Status.OPEN},
+        after={
+            "status": application.status,
+            "invoice": Invoice.Status.PAID,
+            "receipt": payment.receipt_number,
+            "amount": f"{payment.amount} {payment.currency}",
+            "received_on": str(payment.received_on),
+            "target_date": str(application.target_date),
+        },
+    )
+    _email_admins(
+        application.centre,
+        "paid",
+        {
+            "application": application,
+            "payment": payment,
+            "url": _absolute(reverse("credentials:accreditation_detail", args=[application.pk])),
+        },
+    )
+    return payment
 
 
 @transaction.atomic
@@ -439,7 +505,9 @@ def application_decide(
     one decision: the row is locked and its status checked under the lock."""
     application = _locked(application)
     if not application.is_open:
-        raise ValidationError(_("This application has already been decided."))
+        raise Conflict(_("This application has already been decided."))
+    if application.status == Status.AWAITING_PAYMENT:
+        raise ValidationError(_("This application is not in review yet (awaiting payment)."))
     check_reviewer(by, application)
     if approve and application.status != Status.IN_REVIEW:
         raise ValidationError(

@@ -1,27 +1,33 @@
 """Accreditation of training centres: the centre's application and answers (its administrators
 only; another centre's application is a 404), and credentialing staff's queue and review."""
 
+import secrets
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role
 from practicum.audit.services import audit_trail
-from practicum.credentials import accreditation
+from practicum.credentials import accreditation, documents, payments
 from practicum.credentials.accreditation_forms import (
     AnswerForm,
     ApplicationForm,
     DecisionForm,
     InfoRequestForm,
 )
-from practicum.credentials.models import body_today
+from practicum.credentials.forms import PaymentForm
+from practicum.credentials.models import Invoice, body_today
+from practicum.credentials.views._access import _attachment
 from practicum.institutions import services as institutions
 from practicum.institutions.models import AccreditationApplication, TrainingCentre
+from practicum.lib.conflict import Conflict, conflict_response
 from practicum.lib.downloads import stored_file_response
 from practicum.lib.forms import add_service_errors, flash_service_errors
 
@@ -62,7 +68,10 @@ def apply(request, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your application is submitted and in review."))
+            messages.success(
+                request,
+                _("Your application is submitted. Pay the invoice below: the review starts then."),
+            )
             return redirect("credentials:accreditation_detail", application.pk)
     return render(
         request,
@@ -102,16 +111,39 @@ def detail(request, pk: int):
         else:
             messages.success(request, _("Your answer is sent; the review continues."))
             return redirect("credentials:accreditation_detail", application.pk)
+    invoice, payment = _invoice_of(application)
     return render(
         request,
         "credentials/accreditation/detail.html",
         {
             "application": application,
+            "invoice": invoice,
+            "payment": payment,
+            "provider": payments.provider_for(invoice.provider) if invoice else None,
             "form": form,
             "checks": accreditation.stored_checks(application),
             "requests": application.info_requests.all(),
             "documents": application.documents.all(),
         },
+    )
+
+
+def _invoice_of(application: AccreditationApplication) -> tuple[Invoice | None, object]:
+    invoice = Invoice.objects.filter(accreditation=application).select_related("payment").first()
+    return invoice, getattr(invoice, "payment", None) if invoice else None
+
+
+@role_required(Role.INSTITUTION_ADMIN, Role.CREDENTIALING_STAFF)
+def receipt(request, pk: int):
+    """The fee's receipt (PDF), for the centre's administrators and credentialing staff."""
+    application = _for_viewer(request, pk)
+    _invoice, payment = _invoice_of(application)
+    if payment is None:
+        raise Http404
+    return _attachment(
+        documents.receipt_pdf(payment),
+        content_type="application/pdf",
+        filename=f"receipt-{payment.receipt_number}.pdf",
     )
 
 
@@ -145,11 +177,24 @@ def review(request, pk: int):
     application = get_object_or_404(
         AccreditationApplication.objects.select_related("centre", "rules", "assigned_to"), pk=pk
     )
+    invoice, payment = _invoice_of(application)
+    payment_form = None
+    if invoice is not None and invoice.status == Invoice.Status.OPEN:
+        payment_form = PaymentForm(
+            initial={
+                "amount": invoice.amount,
+                "received_on": body_today(),
+                "idempotency_key": secrets.token_urlsafe(24),
+            }
+        )
     return render(
         request,
         "credentials/accreditation/review.html",
         {
             "application": application,
+            "invoice": invoice,
+            "payment": payment,
+            "payment_form": payment_form,
             "checks": accreditation.stored_checks(application),
             "requests": application.info_requests.all(),
             "documents": application.documents.all(),
@@ -174,6 +219,26 @@ def act(request, pk: int):
                 application=application, reviewer=request.user, by=request.user
             )
             messages.success(request, _("The application is yours to review."))
+        elif action == "paid":
+            invoice = get_object_or_404(Invoice, accreditation=application)
+            form = PaymentForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(
+                    [error for errors in form.errors.values() for error in errors]
+                )
+            data = form.cleaned_data
+            accreditation.fee_payment_record(
+                invoice=invoice,
+                by=request.user,
+                confirmation=payments.Confirmation(
+                    idempotency_key=data["idempotency_key"],
+                    amount=data["amount"],
+                    currency=invoice.currency,
+                    received_on=data["received_on"],
+                    provider_reference=data["provider_reference"],
+                ),
+            )
+            messages.success(request, _("Payment recorded: the review clock has started."))
         elif action == "info":
             form = InfoRequestForm(request.POST)
             if not form.is_valid():
@@ -195,6 +260,10 @@ def act(request, pk: int):
             messages.success(request, _("The decision is recorded; the centre is told."))
         else:
             raise Http404
+    except Conflict as error:  # another member of staff got there first
+        return conflict_response(
+            request, error, back_url=reverse("credentials:accreditation_review", args=[pk])
+        )
     except ValidationError as error:
         flash_service_errors(request, error)
     return redirect("credentials:accreditation_review", application.pk)

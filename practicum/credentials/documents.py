@@ -49,11 +49,51 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{amount:,.2f} {currency}"
 
 
-def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
-    """A receipt for a recorded payment: who paid what, for which application, when."""
-    invoice = payment.invoice
+def _payer_rows(invoice) -> list[tuple[str, str]]:
+    if invoice.accreditation_id is not None:
+        application = invoice.accreditation
+        return [
+            (_("Received from"), application.centre.name),
+            (
+                _("For"),
+                _("Accreditation application %(ref)s (%(kind)s)")
+                % {"ref": application.reference, "kind": application.get_kind_display()},
+            ),
+        ]
     application = invoice.application
     applicant = application.applicant
+    return [
+        (_("Received from"), applicant.get_full_name()),
+        (_("Membership number"), applicant.membership_number or "—"),
+        (
+            _("For"),
+            _("Application %(ref)s: %(title)s (%(kind)s)")
+            % {
+                "ref": application.reference,
+                "title": application.rule_set.rules.title,
+                "kind": application.get_kind_display(),
+            },
+        ),
+    ]
+
+
+def _fee_row(invoice) -> tuple[str, str]:
+    if invoice.accreditation_id is not None:
+        return (_("Fee"), _money(invoice.amount, invoice.currency))
+    return (
+        _("Fee"),
+        _("%(fee)s (%(rate)s rate)")
+        % {
+            "fee": _money(invoice.amount, invoice.currency),
+            "rate": _("member") if invoice.application.member_at_submission else _("non-member"),
+        },
+    )
+
+
+def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
+    """A receipt for a recorded payment: who paid what, for which application, when (a
+    credential application's, or a training centre's accreditation fee)."""
+    invoice = payment.invoice
     font = pdf_font()
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
@@ -72,26 +112,9 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
     rows = [
         (_("Receipt number"), payment.receipt_number),
         (_("Date received"), _day(payment.received_on)),
-        (_("Received from"), applicant.get_full_name()),
-        (_("Membership number"), applicant.membership_number or "—"),
-        (
-            _("For"),
-            _("Application %(ref)s: %(title)s (%(kind)s)")
-            % {
-                "ref": application.reference,
-                "title": application.rule_set.rules.title,
-                "kind": application.get_kind_display(),
-            },
-        ),
+        *_payer_rows(invoice),
         (_("Invoice"), invoice.number),
-        (
-            _("Fee"),
-            _("%(fee)s (%(rate)s rate)")
-            % {
-                "fee": _money(invoice.amount, invoice.currency),
-                "rate": _("member") if application.member_at_submission else _("non-member"),
-            },
-        ),
+        _fee_row(invoice),
         (_("Amount received"), _money(payment.amount, payment.currency)),
         (_("Paid by"), _("Bank transfer")),
     ]

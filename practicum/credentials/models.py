@@ -412,8 +412,17 @@ class Invoice(models.Model):
         OPEN = "open", _("Awaiting payment")
         PAID = "paid", _("Paid")
 
+    # What the invoice is for: a credential application, or a training centre's accreditation
+    # application (issue 11), paid through the same providers and confirmation.
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="invoice"
+        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="invoice"
+    )
+    accreditation = models.OneToOneField(
+        "institutions.AccreditationApplication",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invoice",
     )
     number = models.CharField(max_length=24, unique=True)
     provider = models.CharField(max_length=32)
@@ -428,6 +437,11 @@ class Invoice(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(name="invoice_amount_positive", condition=Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="invoice_is_for_one_application",
+                condition=Q(application__isnull=False, accreditation__isnull=True)
+                | Q(application__isnull=True, accreditation__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,6 +70,11 @@ urlpatterns += [
     ),
     path("accreditation/<int:pk>/", accreditation_views.detail, name="accreditation_detail"),
     path(
+        "accreditation/<int:pk>/receipt.pdf",
+        accreditation_views.receipt,
+        name="accreditation_receipt",
+    ),
+    path(
         "accreditation/<int:pk>/documents/<int:document_pk>/",
         accreditation_views.document,
         name="accreditation_document",

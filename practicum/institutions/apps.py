@@ -29,6 +29,7 @@ class InstitutionsConfig(AppConfig):
                 "graduate.confirmed": _("Completion confirmed"),
                 "graduate.declined": _("Completion declined"),
                 "accreditation.submitted": _("Accreditation application submitted"),
+                "accreditation.paid": _("Accreditation fee paid: the review clock started"),
                 "accreditation.assigned": _("Accreditation application assigned"),
                 "accreditation.info_requested": _("More information asked of the centre"),
                 "accreditation.answered": _("The centre answered"),

@@ -61,6 +61,18 @@ class TrainingCentreQuerySet(models.QuerySet):
             members__left_at__isnull=True,
         ).distinct()
 
+    def with_mentor(self, user):
+        """The centres `user` belongs to as one of their own mentors (joined, not left): what
+        opens a group or lab a centre reserves for its mentors."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            members__user=user,
+            members__role=CentreMember.Role.MENTOR,
+            members__joined_at__isnull=False,
+            members__left_at__isnull=True,
+        )
+
 
 class TrainingCentre(models.Model):
     class Status(models.TextChoices):
@@ -434,12 +446,14 @@ class AccreditationApplication(models.Model):
     the same fields and rules as a credential application's (`credentials.review_clock`)."""
 
     class Status(models.TextChoices):
+        # As a credential application: the review clock starts once the fee is paid.
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         IN_REVIEW = "in_review", _("In review")
         INFO_REQUESTED = "info_requested", _("More information requested")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Not approved")
 
-    OPEN = (Status.IN_REVIEW, Status.INFO_REQUESTED)
+    OPEN = (Status.AWAITING_PAYMENT, Status.IN_REVIEW, Status.INFO_REQUESTED)
 
     centre = models.ForeignKey(
         TrainingCentre, on_delete=models.CASCADE, related_name="accreditation_applications"
@@ -447,7 +461,9 @@ class AccreditationApplication(models.Model):
     kind = models.CharField(_("recognition sought"), max_length=16, choices=CentreKind.choices)
     renewal = models.BooleanField(default=False)
     rules = models.ForeignKey(AccreditationRules, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_REVIEW)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.AWAITING_PAYMENT
+    )
     reference = models.CharField(max_length=24, unique=True)
     organisation = models.TextField(_("the organisation"))
     faculty = models.JSONField(default=list)  # [{"name": ..., "credentials": ...}]
@@ -482,7 +498,7 @@ class AccreditationApplication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["centre"],
-                condition=Q(status__in=["in_review", "info_requested"]),
+                condition=Q(status__in=["awaiting_payment", "in_review", "info_requested"]),
                 name="one_open_accreditation_application",
             ),
             models.CheckConstraint(

@@ -339,6 +339,9 @@ class TrainingRecord(models.Model):
     instructor_email = models.EmailField(_("instructor's email"))
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
     evidence_type = models.CharField(max_length=32, blank=True)
+    # Credentialing staff looked for a typed-in centre on the registry and found none: the
+    # record leaves their matching queue (`centre_matching.py`) and stays Non-Accredited.
+    registry_checked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -40,6 +40,8 @@ AUDIT_ACTIONS = {
     "session.recorded_from_attendance": gettext_lazy("Session recorded from attendance"),
     "cpd.recorded_from_attendance": gettext_lazy("CPD recorded from lab attendance"),
     "account.erased": gettext_lazy("Account erased"),
+    "training.centre_matched": gettext_lazy("Training record linked to a registry centre"),
+    "training.centre_unmatched": gettext_lazy("Training record: no registry centre matched"),
 }
 
 

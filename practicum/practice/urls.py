@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practicum.practice import export_views, import_views, records_views, views
+from practicum.practice import centre_match_views, export_views, import_views, records_views, views
 
 app_name = "practice"
 
@@ -41,6 +41,10 @@ urlpatterns = [
     path("cpd/", records_views.cpd_list, name="cpd_list"),
     path("cpd/new/", records_views.cpd_create, name="cpd_create"),
     path("cpd/<int:pk>/evidence/", records_views.cpd_evidence, name="cpd_evidence"),
+    # staff link typed-in training centres to the registry (centre_match_views.py)
+    path("staff/training-centres/", centre_match_views.match_queue, name="match_queue"),
+    path("staff/training-centres/<int:pk>/", centre_match_views.match_record, name="match_record"),
+    path("staff/training-centres/<int:pk>/link/", centre_match_views.match_act, name="match_act"),
     # import of past records (import_views.py)
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<str:code>/", import_views.import_preview, name="import_preview"),

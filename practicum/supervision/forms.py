@@ -605,3 +605,48 @@ class NotesForm(forms.ModelForm):
 
 class CalendarForm(forms.Form):
     action = forms.ChoiceField(choices=[("create", _("Create")), ("revoke", _("Turn off"))])
+
+
+# --- Arranged by a training centre for its mentors ----------------------------------------
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name()
+
+
+class CentreGroupForm(GroupForm):
+    """A group a centre's administrator arranges: the same fields, and the facilitator chosen
+    among supervisors who offer groups."""
+
+    facilitator = FacilitatorField(
+        label=_("Facilitator"),
+        queryset=User.objects.none(),
+        help_text=_("Supervisors who offer group supervision on their profile."),
+    )
+
+    class Meta(GroupForm.Meta):
+        fields = ["facilitator", *GroupForm.Meta.fields]
+
+    def __init__(self, *args, facilitators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitators
+
+
+class CentreLabForm(LabForm):
+    """A lab a centre's administrator arranges: no audience to choose (the centre's mentors),
+    the facilitators among supervisors who offer labs."""
+
+    class Meta(LabForm.Meta):
+        fields = [name for name in LabForm.Meta.fields if name != "audience"]
+
+    def __init__(self, *args, facilitators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitators"].queryset = facilitators
+        self.fields["facilitators"].help_text = _(
+            "Supervisors who offer to facilitate labs on their profile."
+        )
+
+    def lab_fields(self) -> dict:
+        self.cleaned_data.setdefault("audience", ThematicLab.Audience.MENTORS)
+        return super().lab_fields()

@@ -28,9 +28,13 @@ Status = GroupMembership.Status
 MEMBER_COUNT = Count("memberships", filter=Q(memberships__status=Status.MEMBER))
 
 
-def _get_group(code: str) -> SupervisionGroup:
+def _get_group(request, code: str) -> SupervisionGroup:
+    """A group the user may see: one reserved for another centre's mentors is a 404."""
     return get_object_or_404(
-        SupervisionGroup.objects.select_related("facilitator", "reflection_model"), code=code
+        services.groups_visible_to(request.user).select_related(
+            "facilitator", "reflection_model", "reserved_for"
+        ),
+        code=code,
     )
 
 
@@ -59,8 +63,9 @@ def _get_session_for_participant(request, code: str) -> GroupSession:
 def group_list(request):
     mine = GroupMembership.objects.filter(mentor=request.user).values("group")
     groups = (
-        SupervisionGroup.objects.filter(Q(is_open=True) | Q(pk__in=mine))
-        .select_related("facilitator")
+        services.groups_visible_to(request.user)
+        .filter(Q(is_open=True) | Q(pk__in=mine))
+        .select_related("facilitator", "reserved_for")
         .annotate(members=MEMBER_COUNT)
         .order_by("name", "pk")
     )
@@ -84,7 +89,7 @@ def group_create(request):
 
 @member_required(Role.MENTOR)
 def group_detail(request, code: str):
-    group = _get_group(code)
+    group = _get_group(request, code)
     membership = GroupMembership.objects.filter(group=group, mentor=request.user).first()
     members = group.memberships.filter(status=Status.MEMBER).count()
     return render(
@@ -107,7 +112,7 @@ def group_detail(request, code: str):
 @member_required(Role.MENTOR)
 @require_POST
 def group_join(request, code: str):
-    group = _get_group(code)
+    group = _get_group(request, code)
     try:
         membership = services.group_request(group=group, mentor=request.user)
     except ValidationError as error:
@@ -125,7 +130,7 @@ def group_join(request, code: str):
 @member_required(Role.MENTOR)
 @require_POST
 def group_leave(request, code: str):
-    group = _get_group(code)
+    group = _get_group(request, code)
     membership = get_object_or_404(GroupMembership, group=group, mentor=request.user)
     try:
         services.group_leave(membership=membership, by=request.user)
@@ -139,7 +144,7 @@ def group_leave(request, code: str):
 @member_required(Role.MENTOR)
 @require_POST
 def group_invitation(request, code: str):
-    group = _get_group(code)
+    group = _get_group(request, code)
     membership = get_object_or_404(
         GroupMembership, group=group, mentor=request.user, status=Status.INVITED
     )
@@ -148,7 +153,11 @@ def group_invitation(request, code: str):
         messages.error(request, _("Choose accept or decline."))
         return redirect("supervision:group_detail", code=group.code)
     accept = form.cleaned_data["answer"] == "accept"
-    membership = services.group_invitation_respond(membership=membership, accept=accept)
+    try:
+        membership = services.group_invitation_respond(membership=membership, accept=accept)
+    except ValidationError as error:
+        flash_service_errors(request, error)
+        return redirect("supervision:group_detail", code=group.code)
     if not accept:
         messages.success(request, _("You declined the invitation."))
     elif membership.status == Status.WAITLISTED:

@@ -31,21 +31,32 @@ def _facilitators():
     )
 
 
-def _get_lab(code: str) -> ThematicLab:
-    return get_object_or_404(ThematicLab.objects.prefetch_related(_facilitators()), code=code)
+def _get_lab(request, code: str) -> ThematicLab:
+    """A lab the user may see: one reserved for another centre's mentors is a 404."""
+    return get_object_or_404(
+        services.labs_visible_to(request.user)
+        .select_related("reserved_for")
+        .prefetch_related(_facilitators()),
+        code=code,
+    )
 
 
 @member_required(Role.MENTOR)
 def lab_list(request):
     quarters = list(
-        ThematicLab.objects.order_by("-quarter").values_list("quarter", flat=True).distinct()
+        services.labs_visible_to(request.user)
+        .order_by("-quarter")
+        .values_list("quarter", flat=True)
+        .distinct()
     )
     form = LabFilterForm(request.GET or None, quarters=quarters)
     mine = LabRegistration.objects.filter(lab=OuterRef("pk"), mentor=request.user).exclude(
         status=Registration.CANCELLED
     )
     labs = (
-        ThematicLab.objects.annotate(
+        services.labs_visible_to(request.user)
+        .select_related("reserved_for")
+        .annotate(
             registered=REGISTERED_COUNT,
             my_status=Subquery(mine.values("status")[:1]),
         )
@@ -70,7 +81,7 @@ def lab_list(request):
 
 @member_required(Role.MENTOR)
 def lab_detail(request, code: str):
-    lab = _get_lab(code)
+    lab = _get_lab(request, code)
     registration = LabRegistration.objects.filter(lab=lab, mentor=request.user).first()
     registered = lab.registrations.filter(status=Registration.REGISTERED).count()
     position = None
@@ -104,7 +115,7 @@ def lab_detail(request, code: str):
 @member_required(Role.MENTOR)
 @require_POST
 def lab_register(request, code: str):
-    lab = get_object_or_404(ThematicLab, code=code)
+    lab = get_object_or_404(services.labs_visible_to(request.user), code=code)
     try:
         registration = services.lab_register(lab=lab, mentor=request.user)
     except ValidationError as error:

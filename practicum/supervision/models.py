@@ -447,6 +447,15 @@ class SupervisionGroup(models.Model):
     )
     duration_minutes = models.PositiveSmallIntegerField(_("session length (minutes)"), default=90)
     is_open = models.BooleanField(_("open to requests"), default=True)
+    # Arranged by a training centre for its own mentors: only they see and join it.
+    reserved_for = models.ForeignKey(
+        "institutions.TrainingCentre",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reserved_groups",
+        verbose_name=_("reserved for the mentors of"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -585,6 +594,15 @@ class ThematicLab(models.Model):
         default=Audience.CREDENTIALED,
     )
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    # Arranged by a training centre for its own mentors: only they see and register.
+    reserved_for = models.ForeignKey(
+        "institutions.TrainingCentre",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reserved_labs",
+        verbose_name=_("reserved for the mentors of"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from practicum.supervision import application_views, group_views, lab_views, views
+from practicum.supervision import application_views, centre_views, group_views, lab_views, views
 
 app_name = "supervision"
 
@@ -69,6 +69,14 @@ urlpatterns = [
     path("staff/labs/", lab_views.lab_admin_list, name="lab_admin_list"),
     path("staff/labs/new/", lab_views.lab_create, name="lab_create"),
     path("staff/labs/<str:code>/", lab_views.lab_edit, name="lab_edit"),
+    # arranged by a training centre for its own mentors (centre_views.py)
+    path("centres/<int:pk>/", centre_views.centre_supervision, name="centre_supervision"),
+    path(
+        "centres/<int:pk>/groups/new/",
+        centre_views.centre_group_create,
+        name="centre_group_create",
+    ),
+    path("centres/<int:pk>/labs/new/", centre_views.centre_lab_create, name="centre_lab_create"),
     # after a session; calendar
     path("log/<int:pk>/notes/", views.attendance_notes, name="attendance_notes"),
     path("feedback/", views.feedback_view, name="feedback"),

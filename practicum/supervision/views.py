@@ -207,8 +207,12 @@ def supervisor_profile(request, public_id: str):
         {
             "profile": profile,
             "supervisor": supervisor,
-            "groups": SupervisionGroup.objects.filter(facilitator=supervisor, is_open=True),
-            "labs": ThematicLab.objects.upcoming().filter(facilitators=supervisor)[:5],
+            "groups": services.groups_visible_to(request.user).filter(
+                facilitator=supervisor, is_open=True
+            ),
+            "labs": services.labs_visible_to(request.user)
+            .filter(facilitators=supervisor, starts_at__gte=timezone.now())
+            .order_by("starts_at")[:5],
         },
     )
 

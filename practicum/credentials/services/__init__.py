@@ -56,7 +56,13 @@ from practicum.credentials.services.lifecycle import (
     credential_suspend,
     credentials_expire,
 )
-from practicum.credentials.services.payment import invoice_open, payment_record
+from practicum.credentials.services.payment import (
+    invoice_create,
+    invoice_lock_for_payment,
+    invoice_open,
+    payment_create,
+    payment_record,
+)
 from practicum.credentials.services.renewal import renewal_reminders_send
 from practicum.credentials.services.review import (
     EVIDENCE_MAX_BYTES,
@@ -156,7 +162,10 @@ __all__ = [
     "held_credential",
     "info_answer",
     "info_request",
+    "invoice_create",
+    "invoice_lock_for_payment",
     "invoice_open",
+    "payment_create",
     "mentor_overview",
     "mentor_zone",
     "next_number",

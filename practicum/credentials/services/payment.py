@@ -25,22 +25,32 @@ from practicum.lib.conflict import Conflict
 # --- Payment ---------------------------------------------------------------------------------
 
 
-def invoice_open(*, application: Application, provider: str = payments.DEFAULT_PROVIDER) -> Invoice:
+def invoice_create(*, amount, currency: str, provider: str, **owner) -> Invoice:
+    """An open invoice for `owner` (`application=` a credential application, or
+    `accreditation=` a centre's accreditation application), numbered in one sequence."""
     chosen = payments.provider_for(provider)
     today = body_today()
     number = f"INV-{today.year}-{next_number(f'invoice:{today.year}'):05d}"
-    invoice = Invoice.objects.create(
-        application=application,
+    return Invoice.objects.create(
         number=number,
         provider=chosen.code,
-        amount=application.fee_amount,
-        currency=application.fee_currency,
-        instructions=chosen.instructions(
-            invoice_number=number, amount=application.fee_amount, currency=application.fee_currency
-        ),
+        amount=amount,
+        currency=currency,
+        instructions=chosen.instructions(invoice_number=number, amount=amount, currency=currency),
         issued_at=timezone.now(),
         due_on=today + datetime.timedelta(days=chosen.payment_days()),
+        **owner,
     )
+
+
+def invoice_open(*, application: Application, provider: str = payments.DEFAULT_PROVIDER) -> Invoice:
+    invoice = invoice_create(
+        application=application,
+        amount=application.fee_amount,
+        currency=application.fee_currency,
+        provider=provider,
+    )
+    number = invoice.number
     _audit(
         Event.INVOICED,
         actor=None,
@@ -50,31 +60,31 @@ def invoice_open(*, application: Application, provider: str = payments.DEFAULT_P
     return invoice
 
 
-@transaction.atomic
-def payment_record(
-    *, invoice: Invoice, by: User | None, confirmation: payments.Confirmation
-) -> Payment:
-    """Record a payment; the review clock starts. A confirmation repeated with the same
-    idempotency key returns the payment already recorded and changes nothing."""
+def invoice_lock_for_payment(
+    *, invoice: Invoice, confirmation: payments.Confirmation
+) -> tuple[Invoice, Payment | None]:
+    """What every payment does first, whatever the invoice is for: a confirmation seen before
+    returns its payment (idempotent); otherwise the invoice is locked, must be open (a second
+    payment is a conflict) and the provider checks the confirmation. Call inside a transaction."""
     existing = Payment.objects.filter(idempotency_key=confirmation.idempotency_key).first()
     if existing is not None:
         if existing.invoice_id != invoice.pk:
             raise ValidationError(_("This confirmation belongs to another invoice."))
-        return existing
-    invoice = (
-        Invoice.objects.select_for_update(of=("self",))
-        .select_related("application")
-        .get(pk=invoice.pk)
-    )
+        return invoice, existing
+    invoice = Invoice.objects.select_for_update(of=("self",)).get(pk=invoice.pk)
     existing = Payment.objects.filter(idempotency_key=confirmation.idempotency_key).first()
     if existing is not None:  # recorded while we waited for the lock
-        return existing
+        return invoice, existing
     if invoice.status == Invoice.Status.PAID:
         raise Conflict(_("This invoice has already been paid."))
     payments.provider_for(invoice.provider).check(invoice=invoice, confirmation=confirmation)
-    application = Application.objects.select_for_update().get(pk=invoice.application_id)
-    if application.status != Status.AWAITING_PAYMENT:
-        raise ValidationError(_("This application is not awaiting payment."))
+    return invoice, None
+
+
+def payment_create(
+    *, invoice: Invoice, by: User | None, confirmation: payments.Confirmation
+) -> Payment:
+    """The payment row with its receipt number; the (locked) invoice is paid."""
     today = body_today()
     payment = Payment.objects.create(
         invoice=invoice,
@@ -90,6 +100,23 @@ def payment_record(
     )
     invoice.status = Invoice.Status.PAID
     invoice.save(update_fields=["status"])
+    return payment
+
+
+@transaction.atomic
+def payment_record(
+    *, invoice: Invoice, by: User | None, confirmation: payments.Confirmation
+) -> Payment:
+    """Record a payment; the review clock starts. A confirmation repeated with the same
+    idempotency key returns the payment already recorded and changes nothing."""
+    invoice, existing = invoice_lock_for_payment(invoice=invoice, confirmation=confirmation)
+    if existing is not None:
+        return existing
+    application = Application.objects.select_for_update().get(pk=invoice.application_id)
+    if application.status != Status.AWAITING_PAYMENT:
+        raise ValidationError(_("This application is not awaiting payment."))
+    today = body_today()
+    payment = payment_create(invoice=invoice, by=by, confirmation=confirmation)
     application.status = Status.IN_REVIEW
     application.clock_started_at = timezone.now()
     application.target_date = today + datetime.timedelta(days=application.review_days or 0)

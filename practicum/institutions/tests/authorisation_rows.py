@@ -40,6 +40,7 @@ ROWS = {
     # collide in one file)
     "credentials:accreditation_apply": access_row(302, 403, 403, 403, NOPE),
     "credentials:accreditation_detail": access_row(302, 403, 403, 403, NOPE),
+    "credentials:accreditation_receipt": access_row(302, 403, 403, 404, NOPE),
     "credentials:accreditation_document": access_row(
         302, 403, 403, 404, {"pk": 999999, "document_pk": 1}
     ),

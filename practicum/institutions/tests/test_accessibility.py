@@ -36,9 +36,18 @@ def test_institution_pages_have_no_accessibility_violations(
             f"/institution/cohorts/{cohort.pk}/import/",
             f"/institution/centres/{centre.pk}/mentors/",
             f"/credentials/accreditation/centres/{centre.pk}/apply/",
+            f"/supervision/centres/{centre.pk}/",
+            f"/supervision/centres/{centre.pk}/groups/new/",
+            f"/supervision/centres/{centre.pk}/labs/new/",
         ],
     )
     assert found == {}
+    from practicum.practice.models import TrainingRecord
+
+    typed = TrainingRecord.objects.filter(mentor__email="mentor@demo.practicum.test").first()
+    typed.pk, typed.centre, typed.programme = None, None, None
+    typed.centre_name = "Institute of Mentoring Practise"
+    typed.save()
     page.context.clear_cookies()
     sign_in_as(page, live_server, make_user("st@example.org", Role.CREDENTIALING_STAFF, mfa=True))
     assert (
@@ -48,6 +57,8 @@ def test_institution_pages_have_no_accessibility_violations(
                 "/institution/staff/centres/",
                 f"/institution/staff/centres/{centre.pk}/",
                 "/credentials/accreditation/staff/",
+                "/mentor/staff/training-centres/",
+                f"/mentor/staff/training-centres/{typed.pk}/?centre={centre.pk}",
             ],
         )
         == {}

@@ -2,6 +2,7 @@
 for information (the clock pauses), decision, audit; renewal reminders."""
 
 import datetime
+import io
 from decimal import Decimal
 from unittest import mock
 
@@ -9,9 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from practicum.audit.models import AuditEntry
-from practicum.credentials import accreditation
+from practicum.credentials import accreditation, payments
+from practicum.credentials.models import Invoice
 from practicum.frameworks.models import BehaviouralIndicator
 from practicum.institutions.models import AccreditationApplication, CentreReminder, TrainingCentre
 from practicum.institutions.tests.conftest import make_programme
@@ -40,8 +43,8 @@ def mapped_programme(centre):
     return programme
 
 
-def submit(centre, admin, programme, kind="accredited", files=1):
-    return accreditation.application_submit(
+def submit(centre, admin, programme, kind="accredited", files=1, pay=True):
+    application = accreditation.application_submit(
         centre=centre,
         by=admin,
         kind=kind,
@@ -49,6 +52,23 @@ def submit(centre, admin, programme, kind="accredited", files=1):
         programmes=[programme],
         faculty=[{"name": "Ana", "credentials": "CMM"}, {"name": "Ben", "credentials": "PhD"}],
         files=[pdf() for _ in range(files)],
+    )
+    if pay:
+        pay_fee(application)
+        application.refresh_from_db()
+    return application
+
+
+def pay_fee(application, *, key="transfer-key-0001", by=None):
+    return accreditation.fee_payment_record(
+        invoice=Invoice.objects.get(accreditation=application),
+        by=by,
+        confirmation=payments.Confirmation(
+            idempotency_key=key,
+            amount=application.fee_amount,
+            currency=application.fee_currency,
+            received_on=timezone.localdate(),
+        ),
     )
 
 
@@ -222,6 +242,92 @@ def test_the_pages_of_the_application_and_review(
     )
     act = reverse("credentials:accreditation_act", args=[application.pk])
     client.post(act, {"action": "decide", "decision": "approve"})
+    application.refresh_from_db()
+    assert application.status == "awaiting_payment"  # not decided before the fee is paid
+    client.post(
+        act,
+        {
+            "action": "paid",
+            "amount": str(application.fee_amount),
+            "received_on": timezone.localdate().isoformat(),
+            "provider_reference": "BANK-1",
+            "idempotency_key": "a-key-from-the-page-0001",
+        },
+    )
+    application.refresh_from_db()
+    assert application.status == "in_review" and application.target_date is not None
+    receipt = client.get(reverse("credentials:accreditation_receipt", args=[application.pk]))
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    client.post(act, {"action": "decide", "decision": "approve"})
     centre.refresh_from_db()
     assert centre.status == "recognised"
     assert centre.name in client.get(reverse("institutions:directory")).content.decode()
+
+
+# --- The fee -------------------------------------------------------------------------------------
+
+
+def test_the_fee_is_invoiced_and_the_clock_starts_when_it_is_paid(
+    rules, centre, centre_admin, mapped_programme, staff, at_day
+):
+    application = submit(centre, centre_admin, mapped_programme, pay=False)
+    assert application.status == "awaiting_payment" and application.target_date is None
+    invoice = Invoice.objects.get(accreditation=application)
+    assert invoice.amount == Decimal("900.00") and invoice.currency == "USD"
+    assert invoice.instructions["reference"] == invoice.number
+    with pytest.raises(ValidationError, match="awaiting payment"):
+        accreditation.application_decide(application=application, by=staff, approve=True)
+    with pytest.raises(ValidationError):
+        accreditation.info_request(application=application, by=staff, message="More?")
+    payment = pay_fee(application, by=staff)
+    application.refresh_from_db()
+    assert application.status == "in_review"
+    assert application.target_date == DAY + datetime.timedelta(weeks=8)
+    assert payment.receipt_number.startswith("RCT-")
+    entry = AuditEntry.objects.get(action="accreditation.paid")
+    assert entry.actor == staff and entry.after["receipt"] == payment.receipt_number
+
+
+def test_a_repeated_confirmation_records_one_payment_a_second_payment_conflicts(
+    rules, centre, centre_admin, mapped_programme, at_day
+):
+    from practicum.credentials.models import Payment
+    from practicum.lib.conflict import Conflict
+
+    application = submit(centre, centre_admin, mapped_programme, pay=False)
+    first = pay_fee(application)
+    assert pay_fee(application).pk == first.pk  # the same key: the same payment
+    with pytest.raises(Conflict):
+        pay_fee(application, key="another-transfer-0002")
+    assert Payment.objects.count() == 1
+
+
+def test_a_wrong_amount_is_refused_and_nothing_is_paid(
+    rules, centre, centre_admin, mapped_programme, at_day
+):
+    application = submit(centre, centre_admin, mapped_programme, pay=False)
+    with pytest.raises(ValidationError, match="amount"):
+        accreditation.fee_payment_record(
+            invoice=Invoice.objects.get(accreditation=application),
+            by=None,
+            confirmation=payments.Confirmation(
+                idempotency_key="short-transfer-0001",
+                amount=Decimal("100"),
+                currency="USD",
+                received_on=timezone.localdate(),
+            ),
+        )
+    application.refresh_from_db()
+    assert application.status == "awaiting_payment"
+
+
+def test_the_receipt_names_the_centre(rules, centre, centre_admin, mapped_programme, at_day):
+    from pypdf import PdfReader
+
+    from practicum.credentials import documents
+
+    application = submit(centre, centre_admin, mapped_programme, pay=False)
+    payment = pay_fee(application)
+    text = PdfReader(io.BytesIO(documents.receipt_pdf(payment, compress=False))).pages[0]
+    text = text.extract_text()
+    assert centre.name in text and application.reference in text

@@ -67,7 +67,8 @@ def test_a_centre_applies_staff_approve_and_the_public_finds_it(page, frameworks
     page.get_by_label("Faculty").fill("Ana Lima - CMM\nBruno Sá - PhD in education")
     page.get_by_label("Evidence files").set_input_files(str(evidence))
     page.get_by_role("button", name="Submit the application").click()
-    page.get_by_text("Your application is submitted and in review.").wait_for()
+    page.get_by_text("Pay the invoice below: the review starts then.").wait_for()
+    page.get_by_text("Reference to quote").wait_for()
     reference = page.get_by_role("heading", level=1).inner_text().split()[-1]
     sign_out(page)
 
@@ -75,6 +76,9 @@ def test_a_centre_applies_staff_approve_and_the_public_finds_it(page, frameworks
     sign_in(page, "chloe@example.org", totp=True)
     page.goto("/credentials/accreditation/staff/")
     page.get_by_role("link", name=reference).click()
+    page.get_by_label("Bank reference").fill("TRF-2291")
+    page.get_by_role("button", name="Mark paid").click()
+    page.get_by_text("Payment recorded: the review clock has started.").wait_for()
     page.get_by_role("button", name="Take it").click()
     page.get_by_label("Decision").select_option("approve")
     page.get_by_role("button", name="Record the decision").click()

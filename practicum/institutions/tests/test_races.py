@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from conftest import make_user
 from practicum.accounts.models import Role
 from practicum.audit.models import AuditEntry
-from practicum.credentials import accreditation
+from practicum.credentials import accreditation, payments
+from practicum.credentials.models import Invoice, Payment
 from practicum.institutions import services
 from practicum.institutions.models import Recognition
 from practicum.institutions.tests.conftest import make_centre, make_cohort, make_programme
@@ -57,6 +59,27 @@ def test_two_staff_deciding_at_once_produce_one_decision(postgres_only, framewor
         faculty=[{"name": "Ana", "credentials": ""}],
         files=[],
     )
+    invoice = Invoice.objects.get(accreditation=application)
+    confirmation = payments.Confirmation(
+        idempotency_key="race-transfer-0001",
+        amount=invoice.amount,
+        currency=invoice.currency,
+        received_on=timezone.localdate(),
+    )
+    other = payments.Confirmation(
+        idempotency_key="race-transfer-0002",
+        amount=invoice.amount,
+        currency=invoice.currency,
+        received_on=timezone.localdate(),
+    )
+    # two staff marking the same transfer paid at once: one payment
+    assert race(
+        lambda: accreditation.fee_payment_record(invoice=invoice, by=first, confirmation=other),
+        lambda: accreditation.fee_payment_record(
+            invoice=invoice, by=second, confirmation=confirmation
+        ),
+    ) == ["done", "refused"]
+    assert Payment.objects.filter(invoice=invoice).count() == 1
     outcomes = race(
         lambda: accreditation.application_decide(application=application, by=first, approve=True),
         lambda: accreditation.application_decide(

@@ -39,4 +39,8 @@ ROWS = {
     "practice:export_json": access_row(302, 200, 200, 403),
     "practice:record_delete": access_row(302, 405, 405, 403, {"kind": "session", "pk": 999999}),
     "practice:erase_account": access_row(302, 200, 200, 403),
+    # staff link typed-in training centres to the registry (centre_match_views.py)
+    "practice:match_queue": access_row(302, 403, 403, 200),
+    "practice:match_record": access_row(302, 403, 403, 404, {"pk": 999999}),
+    "practice:match_act": access_row(405, 405, 405, 405, {"pk": 999999}),
 }

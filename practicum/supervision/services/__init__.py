@@ -54,12 +54,22 @@ from practicum.supervision.services.applications import (
     application_submit,
     eligibility_evaluate,
 )
+from practicum.supervision.services.audience import (
+    groups_visible_to,
+    labs_visible_to,
+    reserved_refusal,
+)
 from practicum.supervision.services.bookings import (
     attendance_notes_save,
     booking_cancel,
     booking_create,
     booking_mark_attendance,
     booking_reschedule,
+)
+from practicum.supervision.services.centres import (
+    centre_group_arrange,
+    centre_lab_arrange,
+    facilitators_offering,
 )
 from practicum.supervision.services.feeds import (
     FEED_CANCELLED_DAYS,
@@ -100,6 +110,12 @@ from practicum.supervision.services.reminders import reminders_send
 from practicum.supervision.tasks import enqueue_calendar_email
 
 __all__ = [
+    "facilitators_offering",
+    "centre_lab_arrange",
+    "centre_group_arrange",
+    "reserved_refusal",
+    "labs_visible_to",
+    "groups_visible_to",
     "AUDIT_ACTIONS",
     "AvailabilityException",
     "AvailabilityWindow",

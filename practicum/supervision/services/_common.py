@@ -41,6 +41,8 @@ AUDIT_ACTIONS = {
     "booking.attendance_marked": gettext_lazy("Attendance marked"),
     "group_session.attended": gettext_lazy("Marked as attending the group session"),
     "lab_registration.attended": gettext_lazy("Marked as attending the lab"),
+    "group.arranged_for_centre": gettext_lazy("Group arranged for a centre's mentors"),
+    "lab.arranged_for_centre": gettext_lazy("Lab arranged for a centre's mentors"),
 }
 
 

@@ -27,6 +27,7 @@ from practicum.supervision.services._common import (
     _email,
     _url,
 )
+from practicum.supervision.services.audience import reserved_refusal
 from practicum.supervision.services.bookings import _prompt_notes
 
 
@@ -117,6 +118,9 @@ def group_request(*, group: SupervisionGroup, mentor: User) -> GroupMembership:
         )
     if not group.is_open:
         raise ValidationError(_("This group is not taking requests."))
+    refusal = reserved_refusal(group.reserved_for_id, mentor)
+    if refusal:
+        raise ValidationError(refusal)
     status = Membership.WAITLISTED if _is_full(group) else Membership.REQUESTED
     membership = membership or GroupMembership(group=group, mentor=mentor)
     membership.status = status
@@ -144,6 +148,11 @@ def group_invite(*, group: SupervisionGroup, by: User, mentor: User) -> GroupMem
         raise ValidationError(_("You facilitate this group."))
     if not mentor.has_role(Role.MENTOR) or not mentor.is_active:
         raise ValidationError(_("Invite a mentor on Practicum."))
+    if reserved_refusal(group.reserved_for_id, mentor):
+        raise ValidationError(
+            _("This group is reserved for the mentors of %(centre)s: %(name)s is not one.")
+            % {"centre": group.reserved_for, "name": mentor.get_full_name()}
+        )
     membership = _membership(group, mentor)
     if membership is not None and membership.status in {Membership.MEMBER, Membership.INVITED}:
         raise ValidationError(
@@ -184,6 +193,9 @@ def group_invitation_respond(*, membership: GroupMembership, accept: bool) -> Gr
     if membership.status != Membership.INVITED:
         raise ValidationError(_("There is no invitation to answer."))
     if accept:
+        refusal = reserved_refusal(group.reserved_for_id, membership.mentor)
+        if refusal:
+            raise ValidationError(refusal)
         _join(membership, group)
     else:
         membership.status = Membership.DECLINED

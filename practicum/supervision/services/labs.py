@@ -19,6 +19,7 @@ from practicum.supervision.services._common import (
     _url,
     _zone,
 )
+from practicum.supervision.services.audience import reserved_refusal
 from practicum.supervision.services.bookings import _prompt_notes
 
 
@@ -99,7 +100,10 @@ def lab_update(
 
 
 def lab_registration_refusal(lab: ThematicLab, user: User) -> str | None:
-    """Why `user` may not register for `lab` (its audience), else None."""
+    """Why `user` may not register for `lab` (its audience, or the centre it is reserved
+    for), else None."""
+    if lab.reserved_for_id is not None:
+        return reserved_refusal(lab.reserved_for_id, user)
     if lab.audience == ThematicLab.Audience.MEMBERS and not user.is_paid_member_on(
         timezone.localdate()
     ):

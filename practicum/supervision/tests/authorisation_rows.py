@@ -59,4 +59,9 @@ ROWS = {
     "supervision:feedback": access_row(302, 403, 200, 403),
     "supervision:calendar_settings": access_row(302, 200, 200, 403),
     "supervision:calendar_feed": access_row(404, 404, 404, 404, {"token": "nope"}),
+    # a training centre's groups and labs for its mentors (institution administrators of
+    # that centre; another centre is a 404: test_reserved.py)
+    "supervision:centre_supervision": access_row(302, 403, 403, 403, NO_PK),
+    "supervision:centre_group_create": access_row(302, 403, 403, 403, NO_PK),
+    "supervision:centre_lab_create": access_row(302, 403, 403, 403, NO_PK),
 }

@@ -131,7 +131,7 @@ def cpd_for(mentor, *, evidence: bytes | None = None, **fields):
 
 
 def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 VIEWS = [
@@ -209,7 +209,7 @@ def test_the_sessions_csv_holds_the_log_in_the_mentors_zone(client, mentor, supe
         f'attachment; filename="practicum-sessions-{today}.csv"'
     )
     assert "private" in response["Cache-Control"]
-    assert not response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content.startswith(b"\xef\xbb\xbf")  # so that Excel on Windows reads UTF-8
     header, row = csv_rows(response)
     assert header[:3] == ["Date", "Start time", "Time zone"]
     record = dict(zip(header, row, strict=True))

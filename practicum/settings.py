@@ -27,7 +27,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# In development the links in emails, QR codes and badges name the port the server listens on
+# (`PORT=8123 make run`), or every emailed link would be dead.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000) if DEBUG else 8000}")
 
 INSTALLED_APPS = [
     "practicum.audit",

@@ -252,6 +252,10 @@ if not FIELD_ENCRYPTION_KEYS:
     _digest = hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
     FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_digest).decode()]
 
+# --- Open Badges: the algorithm of new signing keys (RS256, which every OB 3.0 verifier must
+# support, or EdDSA); `manage.py rotate_badge_key` starts a key with it ---------------------
+BADGE_SIGNING_ALGORITHM = env_str("BADGE_SIGNING_ALGORITHM", "RS256")
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

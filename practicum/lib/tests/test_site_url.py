@@ -11,7 +11,9 @@ from practicum.settings import BASE_DIR
 def _site_url(**extra: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "PORT", "DEBUG"}}
     env.update(DJANGO_SETTINGS_MODULE="practicum.settings", **extra)
-    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=BASE_DIR, capture_output=True, text=True
     )

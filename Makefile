@@ -69,7 +69,7 @@ RESPAWN := $(BIN)/python -m practicum.lib.respawn
 # Web server and background worker together; Ctrl-C stops both.
 run: setup
 	@echo "Practicum: http://127.0.0.1:$(PORT)/  (worker and periodic jobs alongside; Ctrl-C stops all)"
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill 0' INT TERM; export PORT=$(PORT); \
 	DEBUG=1 $(RESPAWN) $(MANAGE) db_worker --interval 1 & \
 	DEBUG=1 $(RESPAWN) $(MANAGE) run_periodic --every 60 & \
 	DEBUG=1 $(RESPAWN) $(MANAGE) runserver 127.0.0.1:$(PORT) --noreload; \

@@ -29,7 +29,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# In development the links in emails, QR codes and badges name the port the server listens on
+# (`PORT=8123 make run`), or every emailed link would be dead.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000) if DEBUG else 8000}")
 # The professional body's name, as its emails (and their HTML layout) sign them.
 BODY_NAME = env_str("BODY_NAME", "Practicum")
 
@@ -282,6 +284,10 @@ if not FIELD_ENCRYPTION_KEYS:
     # Development only: a key derived from the (development) secret key.
     _digest = hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
     FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(_digest).decode()]
+
+# --- Open Badges: the algorithm of new signing keys (RS256, which every OB 3.0 verifier must
+# support, or EdDSA); `manage.py rotate_badge_key` starts a key with it ---------------------
+BADGE_SIGNING_ALGORITHM = env_str("BADGE_SIGNING_ALGORITHM", "RS256")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -1,38 +1,41 @@
-"""Open Badges 3.0: each credential as a Verifiable Credential secured as a VC-JWT (EdDSA).
+"""Open Badges 3.0: each credential as a Verifiable Credential secured as a VC-JWT, following
+1EdTech's rules for it: the JWT payload is the credential itself, with `iss`, `nbf`, `jti`,
+`sub` and `exp` taken from it, and the header's `kid` a URL that answers the public key.
 
-Signing keys are Ed25519, created on first use and rotated by `manage.py rotate_badge_key`.
-The newest unretired key signs; every key, retired or not, stays in the published JWKS so a
-badge signed before a rotation still verifies. Private keys are stored encrypted.
+Keys (RS256 or EdDSA, rotatable) live in `badge_keys`, the revocation and suspension status
+lists in `badge_status`, badge images and baking in `badge_images`.
 
 `badge_verify` checks a file as any verifier would (a key of ours by its `kid`, the signature,
 the validity dates) and then the credential's live status here (revoked, suspended, expired).
+It still reads badges signed before these rules (the credential in a `vc` claim, a bare `kid`).
 """
 
-import base64
 import datetime
 import hashlib
-import secrets
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from practicum.credentials.models import (
-    BadgeSigningKey,
-    Credential,
-    RuleSet,
-    Sequence,
-    body_today,
+from practicum.credentials import badge_status
+from practicum.credentials.badge_keys import (  # noqa: F401 (re-exported for callers)
+    ALGORITHMS,
+    b64url,
+    jwks,
+    key_create,
+    key_for_kid,
+    key_rotate,
+    key_url,
+    private_key,
+    public_key,
+    signing_key,
 )
+from practicum.credentials.models import Credential, RuleSet, body_today
 from practicum.credentials.services import absolute
 
-ALGORITHM = "EdDSA"
 ISSUER_NAME = "International Mentoring Center"
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -43,78 +46,6 @@ SCHEMA = {
     "type": "1EdTechJsonSchemaValidator2019",
 }
 MAX_TOKEN_BYTES = 64 * 1024
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-# --- Keys ----------------------------------------------------------------------------------
-
-
-def key_create() -> BadgeSigningKey:
-    private = Ed25519PrivateKey.generate()
-    pem = private.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode("ascii")
-    public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return BadgeSigningKey.objects.create(
-        kid=f"imc-{timezone.now():%Y%m%d}-{secrets.token_hex(4)}",
-        private_key=pem,
-        public_key=_b64url(public),
-    )
-
-
-def _lock_keys() -> None:
-    """Serialise key creation and rotation: two first uses at once create one key."""
-    Sequence.objects.get_or_create(name="badge-signing-key")
-    Sequence.objects.select_for_update().get(name="badge-signing-key")
-
-
-@transaction.atomic
-def signing_key() -> BadgeSigningKey:
-    """The key that signs now; created on first use."""
-    key = BadgeSigningKey.objects.filter(retired_at__isnull=True).first()
-    if key is not None:
-        return key
-    _lock_keys()
-    return BadgeSigningKey.objects.filter(retired_at__isnull=True).first() or key_create()
-
-
-@transaction.atomic
-def key_rotate() -> BadgeSigningKey:
-    """Retire the signing key (it stays published for verification) and start a new one."""
-    _lock_keys()
-    BadgeSigningKey.objects.filter(retired_at__isnull=True).update(retired_at=timezone.now())
-    return key_create()
-
-
-def public_key(key: BadgeSigningKey) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(_b64url_decode(key.public_key))
-
-
-def jwks() -> dict:
-    return {
-        "keys": [
-            {
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "x": key.public_key,
-                "kid": key.kid,
-                "use": "sig",
-                "alg": ALGORITHM,
-            }
-            for key in BadgeSigningKey.objects.order_by("-created_at", "-pk")
-        ]
-    }
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -148,6 +79,11 @@ def achievement(rule_set: RuleSet) -> dict:
             "narrative": rules.description,
         },
         "humanCode": rules.code,
+        "image": {
+            "id": absolute(reverse("credentials:badge_image", args=[rules.code])),
+            "type": "Image",
+            "caption": rules.title,
+        },
         "creator": {"id": issuer_id(), "type": ["Profile"], "name": ISSUER_NAME},
     }
 
@@ -161,9 +97,9 @@ def _iso(moment: datetime.datetime) -> str:
 
 
 def credential_document(credential: Credential) -> dict:
-    """The OpenBadgeCredential (JSON-LD), as carried in the VC-JWT's `vc` claim."""
+    """The OpenBadgeCredential (JSON-LD): the VC-JWT's payload."""
     holder = credential.holder
-    salt = _b64url(credential.vc_id.bytes)[:16]
+    salt = b64url(credential.vc_id.bytes)[:16]
     identity = hashlib.sha256((holder.email.lower() + salt).encode()).hexdigest()
     verify_url = absolute(reverse("credentials:verify_code", args=[credential.verification_code]))
     return {
@@ -189,10 +125,7 @@ def credential_document(credential: Credential) -> dict:
             ],
             "achievement": achievement(credential.rule_set),
         },
-        "credentialStatus": {
-            "id": absolute(reverse("credentials:revocation_list")),
-            "type": "1EdTechRevocationList",
-        },
+        "credentialStatus": badge_status.status_entries(credential),
         "credentialSchema": [SCHEMA],
         "evidence": [
             {
@@ -206,24 +139,46 @@ def credential_document(credential: Credential) -> dict:
 
 
 def credential_jwt(credential: Credential) -> str:
-    """The credential as a compact VC-JWT signed with the current key."""
+    """The credential as a compact VC-JWT signed with the current key (OB 3.0 section 8.2)."""
     key = signing_key()
     document = credential_document(credential)
-    private = serialization.load_pem_private_key(key.private_key.encode("ascii"), password=None)
     claims = {
+        **document,
         "iss": document["issuer"]["id"],
         "jti": document["id"],
         "sub": document["credentialSubject"]["id"],
         "nbf": int(_at_midnight(credential.valid_from).timestamp()),
         "exp": int(_at_midnight(credential.expires_on).timestamp()),
-        "iat": int(timezone.now().timestamp()),
-        "vc": document,
     }
-    return jwt.encode(claims, private, algorithm=ALGORITHM, headers={"kid": key.kid, "typ": "JWT"})
+    return jwt.encode(
+        claims,
+        private_key(key),
+        algorithm=key.algorithm,
+        headers={"kid": key_url(key), "typ": "JWT"},
+    )
+
+
+def linkedin_add_url(credential: Credential) -> str:
+    """LinkedIn's "Add licence or certification" form, filled in from the credential."""
+    verify_url = absolute(reverse("credentials:verify_code", args=[credential.verification_code]))
+    return "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": credential.rule_set.rules.title,
+            "organizationName": ISSUER_NAME,
+            "issueYear": credential.valid_from.year,
+            "issueMonth": credential.valid_from.month,
+            "expirationYear": credential.expires_on.year,
+            "expirationMonth": credential.expires_on.month,
+            "certUrl": verify_url,
+            "certId": credential.number,
+        }
+    )
 
 
 def revocation_list(*, today: datetime.date | None = None) -> dict:
-    """The 1EdTechRevocationList that OB 3.0 names for `credentialStatus`. A verifier treats
+    """The 1EdTechRevocationList that badges signed before the Bitstring Status Lists name in
+    their `credentialStatus`, kept for them. A verifier treats
     every credential listed as not valid, so a suspended credential is listed while its
     suspension holds (its reason says "Suspended" with the dates) and leaves the list when it
     is lifted; a revoked one stays for good."""
@@ -282,11 +237,12 @@ def badge_verify(token: str, *, today: datetime.date | None = None) -> BadgeChec
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
         return BadgeCheck(False, _("This is not a badge file issued by us (a signed VC-JWT)."))
-    if header.get("alg") != ALGORITHM:
+    if header.get("alg") not in ALGORITHMS:
         return BadgeCheck(
-            False, _("The file is not signed the way our badges are (Ed25519): it is not ours.")
+            False,
+            _("The file is not signed the way our badges are (RS256 or Ed25519): it is not ours."),
         )
-    key = BadgeSigningKey.objects.filter(kid=str(header.get("kid", ""))[:64]).first()
+    key = key_for_kid(header.get("kid"))
     if key is None:
         return BadgeCheck(
             False, _("The file was signed with a key that is not ours: it was not issued by us.")
@@ -295,7 +251,7 @@ def badge_verify(token: str, *, today: datetime.date | None = None) -> BadgeChec
         claims = jwt.decode(
             token,
             public_key(key),
-            algorithms=[ALGORITHM],
+            algorithms=[key.algorithm],
             issuer=issuer_id(),
             options={"require": ["iss", "jti", "nbf", "exp"], "verify_exp": False},
         )
@@ -315,7 +271,8 @@ def badge_verify(token: str, *, today: datetime.date | None = None) -> BadgeChec
         return BadgeCheck(False, _("The file names another issuer: it was not issued by us."))
     except jwt.InvalidTokenError:
         return BadgeCheck(False, _("The file could not be read as a badge issued by us."))
-    document = claims.get("vc") or {}
+    # The payload is the credential; badges signed before 1EdTech's rules carry it in `vc`.
+    document = claims.get("vc", claims)
     if not isinstance(document, dict) or document.get("id") != claims["jti"]:
         return BadgeCheck(False, _("The file could not be read as a badge issued by us."))
     vc_id = str(claims["jti"]).removeprefix("urn:uuid:")

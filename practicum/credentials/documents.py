@@ -13,11 +13,10 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 
 from practicum.credentials.models import Credential, Payment
 from practicum.credentials.services import absolute
-from practicum.lib.pdf import pdf_font, pdf_plain
+from practicum.lib.pdf import fitting_size, pdf_canvas, pdf_font, pdf_plain, wrap_lines
 
 ISSUER = "International Mentoring Center"
 
@@ -96,7 +95,7 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
     invoice = payment.invoice
     font = pdf_font()
     buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
+    page = pdf_canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
     page.setTitle(_("Receipt %(number)s") % {"number": payment.receipt_number})
     width, height = A4
     y = height - 2.5 * cm
@@ -120,12 +119,19 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
     ]
     if payment.provider_reference:
         rows.append((_("Bank reference"), payment.provider_reference))
+    label_width, value_width = 5 * cm, width - 7.5 * cm - 2.2 * cm
     for label, value in rows:
-        page.setFont(font.bold, 10.5)
-        page.drawString(2.2 * cm, y, _plain(label))
-        page.setFont(font.regular, 10.5)
-        page.drawString(7.5 * cm, y, _plain(value))
-        y -= 0.7 * cm
+        labels = wrap_lines(_plain(label), font.bold, 10.5, label_width)
+        values = wrap_lines(_plain(value), font.regular, 10.5, value_width)
+        for n in range(max(len(labels), len(values))):
+            if n < len(labels):
+                page.setFont(font.bold, 10.5)
+                page.drawString(2.2 * cm, y, labels[n])
+            if n < len(values):
+                page.setFont(font.regular, 10.5)
+                page.drawString(7.5 * cm, y, values[n])
+            y -= 0.5 * cm
+        y -= 0.2 * cm
     y -= 0.5 * cm
     line(_("Paid in full. Thank you."), 11, bold=True)
     page.showPage()
@@ -140,7 +146,7 @@ def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
     rules = credential.rule_set.rules
     buffer = io.BytesIO()
     size = landscape(A4)
-    page = canvas.Canvas(buffer, pagesize=size, pageCompression=1 if compress else 0)
+    page = pdf_canvas(buffer, pagesize=size, pageCompression=1 if compress else 0)
     page.setTitle(_("Certificate %(number)s") % {"number": credential.number})
     width, height = size
     page.setStrokeColor(colors.HexColor("#1f5f5b"))
@@ -150,9 +156,11 @@ def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
     page.rect(1.5 * cm, 1.5 * cm, width - 3 * cm, height - 3 * cm)
 
     def centred(text, y, size, bold=False, color="#1d2733"):
+        """One line between the borders: a long name or title is set smaller to fit."""
+        name, text = font.bold if bold else font.regular, _plain(text)
         page.setFillColor(colors.HexColor(color))
-        page.setFont(font.bold if bold else font.regular, size)
-        page.drawCentredString(width / 2, y, _plain(text))
+        page.setFont(name, fitting_size(text, name, size, width - 5 * cm))
+        page.drawCentredString(width / 2, y, text)
 
     centred(ISSUER, height - 3.5 * cm, 16, bold=True, color="#154542")
     centred(_("certifies that"), height - 5.2 * cm, 13)
@@ -177,7 +185,9 @@ def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
     page.setFillColor(colors.HexColor("#5a6675"))
     page.setFont(font.regular, 8.5)
     page.drawString(2.2 * cm, 2.9 * cm, _plain(_("Check its status today:")))
-    page.drawString(2.2 * cm, 2.4 * cm, _plain(url))
+    url_width = width - 4.4 * cm - qr_size - 0.5 * cm
+    for n, part in enumerate(wrap_lines(url, font.regular, 8.5, url_width)[:2]):
+        page.drawString(2.2 * cm, (2.4 - 0.4 * n) * cm, part)
     page.showPage()
     page.save()
     return buffer.getvalue()

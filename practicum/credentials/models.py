@@ -597,12 +597,17 @@ class RenewalReminder(models.Model):
 
 
 class BadgeSigningKey(models.Model):
-    """An Ed25519 key for Open Badges credentials. The newest unretired key signs; retired keys
-    stay published (JWKS) so badges they signed still verify."""
+    """An RS256 or EdDSA key for Open Badges credentials. The newest unretired key signs;
+    retired keys stay published (JWKS) so badges they signed still verify."""
 
     kid = models.CharField(max_length=64, unique=True)
+    algorithm = models.CharField(
+        max_length=8, choices=[("RS256", "RS256"), ("EdDSA", "EdDSA")], default="EdDSA"
+    )
     private_key = EncryptedTextField()
-    public_key = models.CharField(max_length=64, help_text="raw Ed25519 key, base64url")
+    public_key = models.TextField(
+        help_text="EdDSA: the raw Ed25519 key, base64url; RS256: the JWK's n and e as JSON"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     retired_at = models.DateTimeField(null=True, blank=True)
 

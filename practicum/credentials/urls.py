@@ -55,6 +55,10 @@ urlpatterns = [
     path("badges/issuer.json", views.issuer, name="issuer"),
     path("badges/jwks.json", views.jwks, name="jwks"),
     path("badges/revocations.json", views.revocation_list, name="revocation_list"),
+    path("badges/keys/<str:kid>.json", views.badge_key, name="badge_key"),
+    path("badges/status/<str:purpose>.jwt", views.status_list, name="status_list"),
+    path("badges/images/<str:code>.png", views.badge_image, name="badge_image"),
+    path("verify/<str:code>/badge.png", views.badge_png, name="badge_png"),
     path("badges/achievements/<str:code>.json", views.achievement, name="achievement"),
     path("holders/<str:public_id>/badges/", views.holder_badges, name="holder_badges"),
 ]

@@ -33,6 +33,8 @@ from practicum.lib.pdf import (  # noqa: F401 (re-exported)
     FONT_CANDIDATES,
     PdfFont,
     _cp1252,
+    header_style,
+    pdf_canvas,
     pdf_font,
     pdf_text,
 )
@@ -331,20 +333,18 @@ def supervision_log_pdf(
 
     status = SupervisionSession.Status
     totals = {value: Totals() for value in status.values}
-    rows = [
-        [
-            p(text, head)
-            for text in (
-                _("Date"),
-                _("Time (%(zone)s)") % {"zone": zone},
-                _("Supervisor"),
-                _("Format"),
-                _("Minutes"),
-                _("Hours"),
-                _("Sign-off"),
-            )
-        ]
-    ]
+    widths = [2.3 * cm, 2.6 * cm, 5.5 * cm, 3.2 * cm, 1.8 * cm, 1.6 * cm, 9.6 * cm]
+    headers = (
+        _("Date"),
+        _("Time"),  # its zone is said above the table: a zone name is too long a word here
+        _("Supervisor"),
+        _("Format"),
+        _("Minutes"),
+        _("Hours"),
+        _("Sign-off"),
+    )
+    # a cell's text has the column less the table's 6 pt padding on each side
+    rows = [[p(t, header_style(head, t, w - 12)) for t, w in zip(headers, widths, strict=True)]]
     for session in sessions:
         totals[session.status].sessions += 1
         totals[session.status].minutes += session.duration_minutes
@@ -360,14 +360,13 @@ def supervision_log_pdf(
             ]
         )
     if sessions:
-        table = Table(
-            rows,
-            colWidths=[2.3 * cm, 2.6 * cm, 5.5 * cm, 3.2 * cm, 1.8 * cm, 1.6 * cm, 9.6 * cm],
-            repeatRows=1,
-        )
+        table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
+                    # a cell's own font (never drawn: cells hold paragraphs), else Helvetica,
+                    # which no PDF of ours embeds, is named on the page
+                    ("FONTNAME", (0, 0), (-1, -1), font.regular),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
@@ -380,7 +379,14 @@ def supervision_log_pdf(
         story.append(p(_("No session was held in this period.")))
 
     story += [Spacer(1, 0.5 * cm), p(_("Totals"), style("h2", 12, bold=True, spaceAfter=4))]
-    total_rows = [[p(_("Sign-off"), head), p(_("Sessions"), head), p(_("Hours"), head)]]
+    total_rows = [
+        [
+            p(t, header_style(head, t, w - 12))
+            for t, w in zip(
+                (_("Sign-off"), _("Sessions"), _("Hours")), (5 * cm, 3 * cm, 3 * cm), strict=True
+            )
+        ]
+    ]
     for value, label in (
         (status.CONFIRMED, _("Confirmed")),
         (status.PENDING, _("Awaiting sign-off")),
@@ -390,7 +396,14 @@ def supervision_log_pdf(
             [p(label, cell), p(totals[value].sessions, cell), p(totals[value].hours, cell)]
         )
     totals_table = Table(total_rows, colWidths=[5 * cm, 3 * cm, 3 * cm], hAlign="LEFT")
-    totals_table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black)]))
+    totals_table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font.regular),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+            ]
+        )
+    )
     story.append(totals_table)
 
     footer = pdf_text(
@@ -421,7 +434,7 @@ def supervision_log_pdf(
         author="Practicum",
         pageCompression=1 if compress else 0,
     )
-    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer, canvasmaker=pdf_canvas)
     return out.getvalue()
 
 

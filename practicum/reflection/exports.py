@@ -21,6 +21,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from practicum.accounts.models import User
+from practicum.lib.pdf import header_style, pdf_canvas
 from practicum.practice.exports import mentor_zone, pdf_font, pdf_text
 from practicum.reflection import scoring
 from practicum.reflection.models import (
@@ -357,11 +358,20 @@ class _Pdf:
 
     def table(self, rows: list[list], widths: list[float]) -> None:
         cell = self.styles["body"]
-        data = [[Paragraph(pdf_text(v, self.font), cell) for v in row] for row in rows]
+        data = [
+            [
+                # header words are never broken: a header that does not fit is set smaller
+                Paragraph(pdf_text(v, self.font), header_style(cell, v, w - 12) if n == 0 else cell)
+                for v, w in zip(row, widths, strict=True)
+            ]
+            for n, row in enumerate(rows)
+        ]
         table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
         table.setStyle(
             TableStyle(
                 [
+                    # the cells' own font (they hold paragraphs): not Helvetica, never embedded
+                    ("FONTNAME", (0, 0), (-1, -1), self.font.regular),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
                     ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
@@ -401,7 +411,12 @@ class _Pdf:
             author="Practicum",
             pageCompression=1 if compress else 0,
         )
-        doc.build(self.story or [Spacer(1, 1)], onFirstPage=draw_footer, onLaterPages=draw_footer)
+        doc.build(
+            self.story or [Spacer(1, 1)],
+            onFirstPage=draw_footer,
+            onLaterPages=draw_footer,
+            canvasmaker=pdf_canvas,
+        )
         return out.getvalue()
 
 

@@ -51,6 +51,10 @@ ROWS = {
     "credentials:issuer": access_row(200, 200, 200, 200),
     "credentials:jwks": access_row(200, 200, 200, 200),
     "credentials:revocation_list": access_row(200, 200, 200, 200),
+    "credentials:status_list": access_row(200, 200, 200, 200, {"purpose": "suspension"}),
+    "credentials:badge_image": access_row(404, 404, 404, 404, {"code": "CMM"}),
+    "credentials:badge_key": access_row(404, 404, 404, 404, {"kid": "nope"}),
+    "credentials:badge_png": access_row(404, 404, 404, 404, {"code": "nope"}),
     "credentials:achievement": access_row(404, 404, 404, 404, {"code": "CMM"}),
     "credentials:holder_badges": access_row(200, 200, 200, 200, {"public_id": "nobody"}),
 }

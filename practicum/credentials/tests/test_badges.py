@@ -8,6 +8,7 @@ from io import StringIO
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -44,26 +45,44 @@ def test_a_key_is_created_on_first_use_and_kept_encrypted(cmm):
     assert key.private_key.startswith("-----BEGIN PRIVATE KEY-----")
 
 
-def test_the_badge_is_an_open_badges_3_credential_signed_with_eddsa(cmm):
+def test_the_badge_is_an_open_badges_3_credential_signed_with_rs256(cmm):
     token = badges.credential_jwt(cmm)
     header = jwt.get_unverified_header(token)
     key = BadgeSigningKey.objects.get()
-    assert header == {"alg": "EdDSA", "kid": key.kid, "typ": "JWT"}
-    claims = jwt.decode(
-        token, badges.public_key(key), algorithms=["EdDSA"], issuer=badges.issuer_id()
-    )
-    vc = claims["vc"]
+    assert key.algorithm == "RS256"
+    assert header == {"alg": "RS256", "kid": badges.key_url(key), "typ": "JWT"}
+    vc = jwt.decode(token, badges.public_key(key), algorithms=["RS256"], issuer=badges.issuer_id())
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json" in vc["@context"]
-    assert vc["id"] == claims["jti"] == f"urn:uuid:{cmm.vc_id}"
-    assert vc["issuer"]["id"] == claims["iss"] and vc["issuer"]["type"] == ["Profile"]
+    assert vc["id"] == vc["jti"] == f"urn:uuid:{cmm.vc_id}"
+    assert vc["issuer"]["id"] == vc["iss"] and vc["issuer"]["type"] == ["Profile"]
     assert vc["validFrom"] == f"{cmm.valid_from.isoformat()}T00:00:00Z"
     assert vc["validUntil"] == f"{cmm.expires_on.isoformat()}T00:00:00Z"
     achievement = vc["credentialSubject"]["achievement"]
     assert achievement["name"] == "Certified Master Mentor (CMM)"
     assert achievement["type"] == ["Achievement"] and achievement["criteria"]["narrative"]
-    assert vc["credentialStatus"]["type"] == "1EdTechRevocationList"
+    assert [s["statusPurpose"] for s in vc["credentialStatus"]] == ["revocation", "suspension"]
+    assert {s["type"] for s in vc["credentialStatus"]} == {"BitstringStatusListEntry"}
     assert cmm.holder.email not in json.dumps(vc)  # the email is only there hashed
+
+
+def test_a_badge_signed_before_the_ob3_rules_still_verifies(cmm, settings):
+    """Badges already downloaded carry the credential in `vc` and a bare kid."""
+    settings.BADGE_SIGNING_ALGORITHM = "EdDSA"
+    key = badges.signing_key()
+    document = badges.credential_document(cmm)
+    claims = {
+        "iss": document["issuer"]["id"],
+        "jti": document["id"],
+        "sub": document["credentialSubject"]["id"],
+        "nbf": int(datetime.datetime.combine(cmm.valid_from, datetime.time()).timestamp()),
+        "exp": int(datetime.datetime.combine(cmm.expires_on, datetime.time()).timestamp()),
+        "vc": document,
+    }
+    legacy = jwt.encode(
+        claims, badges.private_key(key), algorithm="EdDSA", headers={"kid": key.kid}
+    )
+    assert badges.badge_verify(legacy).ok
 
 
 def test_a_genuine_badge_verifies(cmm):
@@ -75,7 +94,7 @@ def test_a_genuine_badge_verifies(cmm):
 def test_a_tampered_badge_fails_with_a_clear_message(cmm):
     header, payload, signature = badges.credential_jwt(cmm).split(".")
     claims = json.loads(unb64(payload))
-    claims["vc"]["validUntil"] = "2099-01-01T00:00:00Z"
+    claims["validUntil"] = "2099-01-01T00:00:00Z"
     claims["exp"] = 4070908800
     forged = ".".join([header, b64(json.dumps(claims).encode()), signature])
     check = badges.badge_verify(forged)
@@ -84,13 +103,17 @@ def test_a_tampered_badge_fails_with_a_clear_message(cmm):
 
 
 def test_a_badge_signed_with_a_key_of_our_own_making_fails(cmm):
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     token = badges.credential_jwt(cmm)
     claims = jwt.decode(token, options={"verify_signature": False})
     kid = jwt.get_unverified_header(token)["kid"]
     forged = jwt.encode(
-        claims, Ed25519PrivateKey.generate(), algorithm="EdDSA", headers={"kid": kid}
+        claims,
+        rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        algorithm="RS256",
+        headers={"kid": kid},
     )
     assert badges.badge_verify(forged).message.startswith("The signature does not match")
     unknown = jwt.encode(
@@ -130,22 +153,28 @@ def test_an_expired_credential_fails_with_its_date(rules, mentor):
     assert not check.ok and "expired on" in check.message
 
 
-def test_rotation_keeps_old_badges_verifiable_and_publishes_both_keys(client, cmm):
+def test_rotation_keeps_old_badges_verifiable_and_publishes_both_keys(client, cmm, settings):
+    settings.BADGE_SIGNING_ALGORITHM = "EdDSA"
     before = badges.credential_jwt(cmm)
     out = StringIO()
-    call_command("rotate_badge_key", stdout=out)
+    call_command("rotate_badge_key", "--algorithm", "RS256", stdout=out)
     old, new = BadgeSigningKey.objects.order_by("created_at", "pk")
     assert old.retired_at is not None and new.retired_at is None
+    assert (old.algorithm, new.algorithm) == ("EdDSA", "RS256")
     assert new.kid in out.getvalue()
     after = badges.credential_jwt(cmm)
-    assert jwt.get_unverified_header(after)["kid"] == new.kid
+    assert jwt.get_unverified_header(after)["kid"] == badges.key_url(new)
     assert badges.badge_verify(before).ok and badges.badge_verify(after).ok
     keys = client.get(reverse("credentials:jwks")).json()["keys"]
-    assert {k["kid"] for k in keys} == {old.kid, new.kid}
-    published = next(k for k in keys if k["kid"] == old.kid)
+    assert {k["kid"] for k in keys} == {badges.key_url(old), badges.key_url(new)}
+    published = next(k for k in keys if k["kid"] == badges.key_url(old))
     assert published["kty"] == "OKP" and published["crv"] == "Ed25519" and "d" not in published
     public = Ed25519PublicKey.from_public_bytes(unb64(published["x"]))
     assert jwt.decode(before, public, algorithms=["EdDSA"], options={"verify_aud": False})
+    # each kid URL answers its own key
+    for key in (old, new):
+        answered = client.get(badges.key_url(key).removeprefix(django_settings.SITE_URL)).json()
+        assert answered == next(k for k in keys if k["kid"] == badges.key_url(key))
 
 
 def test_the_public_upload_form_verifies_a_file(client, cmm):

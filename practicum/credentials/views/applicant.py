@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from practicum.accounts.models import Role
-from practicum.credentials import documents, payments, services
+from practicum.credentials import badges, documents, payments, services
 from practicum.credentials.eligibility import Evaluation, Records, TrainingFact, training_source
 from practicum.credentials.forms import (
     AnswerForm,
@@ -388,6 +388,7 @@ def credential_detail(request, pk: int):
             "item": item,
             "today": today,
             "status": credential.status_on(today),
+            "linkedin_url": badges.linkedin_add_url(credential),
             "renewal_application": Application.objects.filter(renews=credential)
             .order_by("-created_at")
             .first(),

@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from practicum.accounts.models import User
-from practicum.credentials import badges, documents
+from practicum.credentials import badge_images, badge_keys, badge_status, badges, documents
 from practicum.credentials.forms import BadgeCheckForm, VerifyNumberForm
-from practicum.credentials.models import Credential, RuleSet, body_today
+from practicum.credentials.models import BadgeSigningKey, Credential, RuleSet, body_today
 from practicum.credentials.views._access import _get_credential_by_code
 
 # --- Public ----------------------------------------------------------------------------------
@@ -56,6 +56,53 @@ def badge_jwt(request, code: str):
     response["Content-Disposition"] = f'attachment; filename="{credential.number}.jwt"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def badge_png(request, code: str):
+    """The badge image with the signed credential baked in: the file a wallet imports."""
+    credential = _get_credential_by_code(code)
+    rules = credential.rule_set.rules
+    image = badge_images.badge_png(rules.code, rules.title)
+    response = HttpResponse(
+        badge_images.baked_png(image, badges.credential_jwt(credential)), content_type="image/png"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{credential.number}.png"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def badge_image(request, code: str):
+    """The badge of a credential type (the Achievement's image)."""
+    rule_set = RuleSet.objects.current(code.upper())
+    if rule_set is None:
+        raise Http404
+    rules = rule_set.rules
+    response = HttpResponse(
+        badge_images.badge_png(rules.code, rules.title), content_type="image/png"
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def badge_key(request, kid: str):
+    """One signing key's public JWK: what a badge's `kid` URL answers."""
+    key = BadgeSigningKey.objects.filter(kid=kid).first()
+    if key is None:
+        raise Http404
+    response = JsonResponse(badge_keys.public_jwk(key), content_type="application/jwk+json")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def status_list(request, purpose: str):
+    """A Bitstring Status List credential (revocation or suspension), signed as a VC-JWT."""
+    if purpose not in badge_status.PURPOSES:
+        raise Http404
+    response = HttpResponse(
+        badge_status.status_list_jwt(purpose), content_type="application/vc+jwt"
+    )
+    response["Cache-Control"] = "public, max-age=60"
     return response
 
 

@@ -535,3 +535,25 @@ def test_the_json_holds_everything_and_survives_awkward_text(client, mentor, oth
     assert data["cpd_entries"][0]["title"] == "Lab"
     assert data["cpd_entries"][0]["occurred_on"] == "2024-05-02"
     assert "Omar's secret" not in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_log_pdf_embeds_its_fonts_and_breaks_no_header_inside_a_word(pdf_log, language):
+    from django.utils import translation
+
+    from practicum.lib.tests.pdf_checks import chars_outside, text_lines, unembedded_fonts
+
+    pdf_log.time_zone = "America/Argentina/Buenos_Aires"  # a long zone name
+    pdf_log.save()
+    with translation.override(language):
+        pdf = exports.supervision_log_pdf(
+            mentor=pdf_log, start=datetime.date(2025, 3, 1), end=datetime.date(2025, 3, 31)
+        )
+        headers = [
+            translation.gettext(h)
+            for h in ("Date", "Time", "Supervisor", "Format", "Minutes", "Hours", "Sign-off")
+        ]
+    assert unembedded_fonts(pdf) == []
+    assert chars_outside(pdf) == []
+    words = {word for line in text_lines(pdf) for word in line.split()}
+    assert all(word in words for header in headers for word in header.split())

@@ -206,3 +206,18 @@ def test_another_mentors_export_holds_nothing_of_mine(client, other_mentor, ever
     data = json.loads(client.get(reverse("reflection:export_json")).content)
     assert data["reflections"] == [] and data["selfcare_checks"] == []
     assert data["supervision_session_themes"] == []
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_pdf_export_embeds_its_fonts_and_keeps_text_on_the_page(mentor, everything, language):
+    from django.utils import translation
+
+    from practicum.lib.tests.pdf_checks import chars_outside, text_lines, unembedded_fonts
+
+    with translation.override(language):
+        pdf = exports.all_pdf(mentor=mentor)
+        headers = [translation.gettext(h) for h in ("Date", "Score", "Band", "Note", "Overall")]
+    assert unembedded_fonts(pdf) == []
+    assert chars_outside(pdf) == []
+    words = {word for line in text_lines(pdf) for word in line.split()}
+    assert all(header in words for header in headers)  # no header broken inside a word

@@ -55,7 +55,28 @@ def build() -> World:
     _drafts(world)
     _applications(world)
     _api(world)
+    _admin_rows(world)
     return world
+
+
+def _admin_rows(world: World) -> None:
+    """A row for each admin list the demo leaves empty, so its change form is checked too."""
+    from django.contrib.auth.models import Group
+
+    from practicum.credentials import badges
+    from practicum.credentials.models import RenewalReminder
+    from practicum.supervision.models import ReminderSent
+
+    Group.objects.create(name="Reviewers")
+    badges.key_create()
+    RenewalReminder.objects.create(credential=world["credential"], days_before=90)
+    booking = world["booking"]
+    ReminderSent.objects.create(
+        kind=ReminderSent.Kind.choices[0][0],
+        object_id=booking.pk,
+        starts_at=booking.starts_at,
+        recipient=world.people["mentor"],
+    )
 
 
 def _person(email: str, name: str, *roles):

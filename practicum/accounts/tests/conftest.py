@@ -1,9 +1,14 @@
 """Fixtures for the browser checks that visit every page (axe, reflow, keyboard journeys)."""
 
+import hashlib
+from unittest import mock
+
+import numpy as np
 import pytest
 from django.core.management import call_command
 
-from practicum.accounts.tests import site_pages
+from practicum.accounts.tests import site_world
+from practicum.lib import embeddings
 
 
 @pytest.fixture
@@ -12,6 +17,28 @@ def site_rules(frameworks):
         call_command(command, verbosity=0)
 
 
+def stand_in_vectors(texts, **_options):
+    """Unit vectors seeded by each text: the pages show ranked clauses either way, and the
+    language model costs minutes of CPU per process that the page checks do not need."""
+    out = np.zeros((len(texts), embeddings.DIMENSIONS), dtype=np.float32)
+    for row, text in enumerate(texts):
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+        vector = np.random.default_rng(seed).standard_normal(embeddings.DIMENSIONS)
+        out[row] = vector / np.linalg.norm(vector)
+    return out
+
+
 @pytest.fixture
-def site_people(site_rules):
-    return site_pages.make_people()
+def stand_in_ranker():
+    # Before the frameworks load (their loader warms the ranker). The memo of clause vectors
+    # is swapped too, so that no later test in this process meets the stand-ins.
+    with (
+        mock.patch.object(embeddings, "encode", stand_in_vectors),
+        mock.patch("practicum.frameworks.ranking._VECTORS", {}),
+    ):
+        yield
+
+
+@pytest.fixture
+def world(stand_in_ranker, site_rules):
+    return site_world.build()

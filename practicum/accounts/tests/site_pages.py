@@ -1,114 +1,130 @@
 """The pages each role can reach, for the browser checks that visit them all (axe, reflow).
 
-Pages without an object come from the authorisation matrix (every named URL whose row says 200
-for the persona); pages about an object are listed here with the object made for them; the
-admin's pages come from its registry. Non-HTML answers (PDF, JSON, calendars) are skipped by
-the visitor."""
+Derived from the URL conf, not listed by hand:
+- every route without arguments (and every matrix row whose own arguments open a page) is
+  asked for as each persona; the ones answering 200 with a whole HTML page are visited;
+- every route with arguments is reached through `object_pages.OBJECT_PAGES` (an object of the
+  demo world for a persona who may see it), unless it answers with a file or only takes POSTs;
+- the admin's pages come from its registry: index, each app, each model's list, add form and
+  the change form of one of its rows.
+Non-HTML answers (PDF, JSON, calendars) and htmx fragments are skipped by the visitor."""
 
-import datetime
+import contextlib
 
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import ACCESS_PERSONAS, make_user
-from practicum.accounts.models import Role
+from practicum.accounts.tests.object_pages import FILE_SUFFIXES, FILES, FRAGMENTS, OBJECT_PAGES
+from practicum.accounts.tests.site_world import PERSONAS, World
 
-ANON, MENTOR, SUPERVISOR, STAFF = ACCESS_PERSONAS
 # Routes that answer 200 but are not pages a person reads (or that end the visitor's session).
 # The API's interactive docs are Swagger UI as django-ninja ships it (a developer's tool, not a
 # page of ours); its own browser test checks that it loads under the CSP.
 NOT_PAGES = {"healthz", "account_logout", "api_v1:openapi-view"}
 
 
-def matrix_paths(persona: str) -> list[str]:
+def routes(patterns=None, namespace="", prefix=""):
+    """(name, pattern text, takes arguments) for every named route outside the admin."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from routes(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}"
+            yield name, prefix + str(entry.pattern), bool(entry.pattern.regex.groupindex)
+
+
+def post_only(name: str) -> bool:
+    """The matrix marks POST-only endpoints 405 (a page never answers 405 to one role)."""
+    from practicum.accounts.tests.test_authorisation_matrix import MATRIX
+
+    return 405 in MATRIX[name]["codes"].values()
+
+
+def answers_with_a_file(name: str, pattern: str) -> bool:
+    return (
+        name in FILES
+        or name in FRAGMENTS
+        or name.startswith("api_v1:")
+        or pattern.rstrip("/$").endswith(FILE_SUFFIXES)
+    )
+
+
+def uncovered_routes() -> list[str]:
+    """Routes with arguments that no entry reaches and no reason excuses."""
+    return sorted(
+        name
+        for name, pattern, has_args in routes()
+        if has_args
+        and name not in OBJECT_PAGES
+        and not answers_with_a_file(name, pattern)
+        and not post_only(name)
+    )
+
+
+def plain_paths() -> list[str]:
+    """Every route without arguments (and matrix rows with their own arguments), once."""
     from practicum.accounts.tests.test_authorisation_matrix import MATRIX
 
     paths = []
-    for name, row in sorted(MATRIX.items()):
-        if name in NOT_PAGES or row["codes"][persona] != 200:
+    for name, pattern, has_args in routes():
+        if name in NOT_PAGES or answers_with_a_file(name, pattern) or post_only(name):
             continue
-        try:
-            paths.append(reverse(name, kwargs=row["kwargs"]))
-        except NoReverseMatch:
+        if has_args and name in OBJECT_PAGES:
             continue
+        paths.append(reverse(name, kwargs=MATRIX[name]["kwargs"] if has_args else None))
+    return sorted(set(paths))
+
+
+def _is_page(response) -> bool:
+    return (
+        response.status_code == 200
+        and response.get("Content-Type", "").startswith("text/html")
+        and b"<html" in response.content[:500]
+    )
+
+
+def pages_of(world: World, persona: str) -> list[str]:
+    """Every page `persona` can open: the plain routes answering them 200 with a page, then
+    the object pages the registry gives them."""
+    client = Client()
+    if world.people[persona] is not None:
+        client.force_login(world.people[persona])
+    paths = [path for path in plain_paths() if _is_page(client.get(path))]
+    for name, build in sorted(OBJECT_PAGES.items()):
+        for who, kwargs in build(world):
+            if who == persona:
+                paths.append(reverse(name, kwargs=kwargs))
     return paths
 
 
 def admin_paths(user) -> list[str]:
-    """The admin pages `user` may open: index, each app, each model's list and add form."""
+    """The admin pages `user` may open: index, each app, each model's list, add form and the
+    change form of its first row (when it has one)."""
     from django.test import RequestFactory
 
     request = RequestFactory().get("/admin/")
     request.user = user
     paths = [reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
-        meta = model._meta
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         if model_admin.has_view_or_change_permission(request):
-            paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+            paths.append(reverse(f"{prefix}_changelist"))
+            first = model_admin.get_queryset(request).order_by("pk").first()
+            if first is not None:
+                paths.append(reverse(f"{prefix}_change", args=[first.pk]))
         if model_admin.has_add_permission(request):
-            paths.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+            paths.append(reverse(f"{prefix}_add"))
     apps = sorted({model._meta.app_label for model in admin.site._registry})
     paths += [reverse("admin:app_list", kwargs={"app_label": label}) for label in apps]
     return sorted(set(paths))
 
 
-def make_people() -> dict:
-    """The personas of the authorisation matrix, with the objects their pages are about."""
-    from practicum.practice.models import FocusArea, SupervisionRelationship, SupervisionSession
-    from practicum.supervision.tests.conftest import make_supervisor
-
-    mentor = make_user("maya@example.org", Role.MENTOR, full_name="Maya Mentor")
-    supervisor = make_supervisor(
-        "sam@example.org", name="Sam Supervisor", windows=[(d, "09:00", "12:00") for d in range(7)]
-    )
-    staff = make_user(
-        "chloe@example.org", Role.CREDENTIALING_STAFF, full_name="Chloé Staff", mfa=True
-    )
-    site_admin = make_user("ada@example.org", Role.SITE_ADMIN, full_name="Ada Admin", mfa=True)
-    relationship = SupervisionRelationship.objects.create(
-        mentor=mentor,
-        supervisor=supervisor,
-        focus_area=FocusArea.BOTH,
-        started_on=datetime.date(2025, 1, 1),
-        frequency="monthly",
-    )
-    session = SupervisionSession.objects.create(
-        mentor=mentor,
-        relationship=relationship,
-        format="one_to_one",
-        focus="Endings",
-        starts_at=timezone.now() - datetime.timedelta(days=2),
-        duration_minutes=60,
-    )
-    object_pages = {
-        MENTOR: [
-            reverse("practice:session_create"),
-            reverse("practice:session_detail", kwargs={"pk": session.pk}),
-            reverse("practice:session_edit", kwargs={"pk": session.pk}),
-            reverse("supervision:book", kwargs={"public_id": supervisor.public_id}),
-            reverse("supervision:supervisor_profile", kwargs={"public_id": supervisor.public_id}),
-        ],
-        SUPERVISOR: [reverse("practice:sign_off_session", kwargs={"pk": session.pk})],
-    }
-    return {
-        "people": {ANON: None, MENTOR: mentor, SUPERVISOR: supervisor, STAFF: staff},
-        "site_admin": site_admin,
-        "object_pages": object_pages,
-    }
-
-
-def pages_by_persona(people: dict) -> dict[str, list[str]]:
-    return {
-        persona: matrix_paths(persona) + people["object_pages"].get(persona, [])
-        for persona in ACCESS_PERSONAS
-    }
-
-
 def sign_in_as(page, live_server, user) -> None:
     """Start the browser's session as `user` (None: signed out)."""
-    from django.test import Client
-
     page.context.clear_cookies()
     if user is None:
         return
@@ -121,7 +137,7 @@ def sign_in_as(page, live_server, user) -> None:
 
 def visit(page, path) -> bool:
     """Open a page; False when it is not a page (a PDF, a feed, an htmx fragment)."""
-    from playwright.sync_api import Error
+    from playwright.sync_api import Error, TimeoutError
 
     try:
         response = page.goto(path)
@@ -134,5 +150,10 @@ def visit(page, path) -> bool:
         return False
     if "<html" not in response.text()[:500]:
         return False  # a fragment, checked inside the page that embeds it
-    page.wait_for_load_state("networkidle")  # htmx fragments are part of the page
+    # htmx fragments are part of the page; on a busy machine the page has loaded at least.
+    with contextlib.suppress(TimeoutError):
+        page.wait_for_load_state("networkidle")
     return True
+
+
+__all__ = ["PERSONAS", "admin_paths", "pages_of", "sign_in_as", "uncovered_routes", "visit"]

@@ -1,0 +1,65 @@
+"""One visit per page, two checks: axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, and best practice)
+at 1280 px, then reflow (WCAG 1.4.10) at 320 CSS px — 400 % zoom of 1280 — where no page may
+scroll sideways except inside a data table's own scroll box."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+from practicum.accounts.tests.site_pages import visit
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": [
+            "wcag2a",
+            "wcag2aa",
+            "wcag21a",
+            "wcag21aa",
+            "wcag22a",
+            "wcag22aa",
+            "best-practice",
+        ],
+    },
+    "resultTypes": ["violations"],
+}
+WIDE, NARROW = 1280, 320
+# The widest element that is not inside a scrolling table box: named in the failure message.
+WIDEST = """(width) => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('.table-scroll')) continue;
+    const r = el.getBoundingClientRect();
+    const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (typeof el.className === 'string' && el.className ? '.' + el.className.trim() : '');
+    if (r.right > width + 1) out.push([r.right, name]);
+  }
+  out.sort((a, b) => b[0] - a[0]);
+  return out.slice(0, 3);
+}"""
+
+
+def check_pages(page, paths) -> tuple[dict, int]:
+    """Problems by path (axe violations, then the reflow failure) and how many pages were seen."""
+    axe, found, seen = Axe(), {}, 0
+    for path in paths:
+        page.set_viewport_size({"width": WIDE, "height": 800})
+        if not visit(page, path):
+            continue
+        seen += 1
+        problems = [
+            (v["id"], v["help"], v["nodes"][0]["target"])
+            for v in axe.run(page, options=AXE_OPTIONS).response["violations"]
+        ]
+        page.set_viewport_size({"width": NARROW, "height": 800})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROW:
+            problems.append(("reflow", width, page.evaluate(WIDEST, NARROW)))
+        if problems:
+            found[path] = problems
+    return found, seen
+
+
+def report(persona: str, seen: int, found: dict) -> str:
+    lines = [f"{persona}: {seen} pages, {len(found)} with problems"]
+    for path, problems in found.items():
+        lines += [f"  {path}"] + [f"    {p}" for p in problems]
+    return "\n".join(lines)

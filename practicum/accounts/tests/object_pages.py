@@ -18,6 +18,8 @@ FILES = {
     "ethics:staff_evidence": "an uploaded document",
     "reflection:worksheet_pdf": "a PDF",
     "reflection:reflection_pdf": "a PDF",
+    "credentials:badge_image": "a PNG image",
+    "credentials:badge_png": "a baked PNG badge",
 }
 # htmx fragments, checked inside the page that embeds them.
 FRAGMENTS = {"practice:import_progress": "the preview's status, polled"}
@@ -90,6 +92,10 @@ OBJECT_PAGES = {
     "institutions:import_upload": _pk("cohort", "institution"),
     "institutions:import_preview": _pk("graduate_import", "institution"),
     "institutions:staff_centre": _pk("centre", "staff"),
+    "supervision:centre_supervision": _pk("centre", "institution"),
+    "supervision:centre_group_create": _pk("centre", "institution"),
+    "supervision:centre_lab_create": _pk("centre", "institution"),
+    "practice:match_record": _pk("training", "staff"),
     # practice
     "practice:session_detail": _pk("session", "mentor"),
     "practice:session_edit": _pk("unsigned_session", "mentor"),

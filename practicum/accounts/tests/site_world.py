@@ -90,7 +90,12 @@ def _demo_objects(world: World) -> None:
     from practicum.ethics.models import Case
     from practicum.frameworks.models import FrameworkVersion
     from practicum.institutions.models import Cohort, Programme, TrainingCentre
-    from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
+    from practicum.practice.models import (
+        CpdEntry,
+        MentoringEngagement,
+        SupervisionSession,
+        TrainingRecord,
+    )
     from practicum.reflection.models import (
         CompetencyAssessment,
         DevelopmentGoal,
@@ -111,6 +116,7 @@ def _demo_objects(world: World) -> None:
     o["attended_session"] = SupervisionSession.objects.filter(mentor=maya).exclude(source="")[0]
     o["engagement"] = MentoringEngagement.objects.filter(mentor=maya).first()
     o["cpd"] = CpdEntry.objects.filter(mentor=maya).first()
+    o["training"] = TrainingRecord.objects.filter(mentor=maya).first()
     o["reflection"], o["draft_reflection"] = Reflection.objects.filter(mentor=maya).order_by("pk")
     o["worksheet"] = EthicsWorksheet.objects.filter(mentor=maya).first()
     o["share"] = ReflectionShare.objects.first()

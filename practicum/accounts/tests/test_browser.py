@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, frameworks, run_tasks):
     page.goto("/")
     page.get_by_role("link", name="Join as a mentor").click()
+    page.get_by_label("Your name").fill("Nadia Newcomer")
     page.get_by_label("Email").fill("newcomer@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
@@ -26,12 +27,8 @@ def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, fram
     assert mail.outbox[-1].to == ["newcomer@example.org"]
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
+    # Confirmed in the browser that signed up: signed in straight away, no password again.
     page.get_by_role("button", name="Confirm").click()
-
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("newcomer@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
     page.get_by_role("heading", name="Your pledge to the Code of Ethics").wait_for()
     page.get_by_role("button", name="Make the pledge").click()
@@ -40,11 +37,12 @@ def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, fram
     page.get_by_label("I have read the Code of Ethics and I make this pledge.").check()
     page.get_by_role("button", name="Make the pledge").click()
 
-    page.get_by_role("heading", name="Welcome, newcomer@example.org").wait_for()
+    page.get_by_role("heading", name="Welcome, Nadia").wait_for()
     assert page.url.endswith("/mentor/")
 
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change").click()
+    page.get_by_role("button", name="Mentoría").click()  # the menu's section opens
     page.get_by_role("link", name="Panel de mentor").wait_for()
     assert page.locator("html").get_attribute("lang") == "es"
 

@@ -31,3 +31,16 @@ def test_the_sign_off_queue_is_one_of_the_supervisors_pages(client, supervisor):
     # In the supervisor's section of the menu, under a name no other item has.
     assert html.count("Sessions to sign off") == 1
     assert html.count(">Supervision<") == 0
+
+
+def test_next_steps_ask_for_a_supervisor_before_sessions(client, mentor, supervisor):
+    client.force_login(mentor)
+    steps = client.get(reverse("practice:mentor_dashboard")).context["progress"].next_steps
+    assert steps[0].url_name == "practice:relationship_create"
+    assert steps[1].startswith("Log ") and not steps[1].url_name
+    declare(mentor, supervisor)
+    steps = client.get(reverse("practice:mentor_dashboard")).context["progress"].next_steps
+    assert steps[0].startswith("Log ") and steps[0].url_name == "practice:session_create"
+    engagements = next(i for i, s in enumerate(steps) if "engagement" in s)
+    references = next(i for i, s in enumerate(steps) if "reference" in s)
+    assert engagements < references

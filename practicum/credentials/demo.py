@@ -63,7 +63,7 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
             "mode": "online",
             "started_on": today - datetime.timedelta(days=300),
             "ended_on": today - datetime.timedelta(days=240),
-            "instructor_name": "Ines Institution",
+            "instructor_name": "Inés Navarro",
             "instructor_email": "institution@demo.practicum.test",
         },
     )
@@ -71,7 +71,9 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
     for n in range(completed.count() + 1, 11):
         MentoringEngagement.objects.create(
             mentor=maya,
-            mentee_name=f"Demo Mentee {n}",
+            mentee_name=["Nora Ellis", "Marco Rossi", "Aisha Bello", "Ben Clarke", "Sofia Lind"][
+                (n - 1) % 5
+            ],
             mentee_email=f"mentee{n}@demo.practicum.test",
             kind="external" if n % 2 else "internal",
             started_on=today - datetime.timedelta(days=700 - n * 30),

@@ -14,6 +14,20 @@ from practicum.credentials.loader import rule_set_load_all
 from practicum.credentials.models import Application, Credential, RuleSet, add_years, body_today
 from practicum.practice.models import MentoringEngagement, Reference, TrainingRecord
 
+# Maya's further mentees: names, none repeated.
+MENTEES = [
+    "Nora Ellis",
+    "Marco Rossi",
+    "Aisha Bello",
+    "Ben Clarke",
+    "Sofia Lind",
+    "Yusuf Demir",
+    "Clara Meyer",
+    "Hugo Lambert",
+    "Mei Chen",
+    "Ravi Kapoor",
+]
+
 
 def _credential(holder, code: str, valid_from: datetime.date) -> Credential:
     rule_set = RuleSet.objects.current(code)
@@ -71,9 +85,7 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
     for n in range(completed.count() + 1, 11):
         MentoringEngagement.objects.create(
             mentor=maya,
-            mentee_name=["Nora Ellis", "Marco Rossi", "Aisha Bello", "Ben Clarke", "Sofia Lind"][
-                (n - 1) % 5
-            ],
+            mentee_name=MENTEES[(n - 1) % len(MENTEES)],
             mentee_email=f"mentee{n}@demo.practicum.test",
             kind="external" if n % 2 else "internal",
             started_on=today - datetime.timedelta(days=700 - n * 30),

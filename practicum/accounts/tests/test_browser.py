@@ -83,3 +83,38 @@ def test_the_clause_search_updates_in_place(page, frameworks):
     results = page.locator("#search-results")
     results.get_by_text("1.B.3").wait_for()
     assert page.url.endswith("/frameworks/code-of-ethics/")
+
+
+def test_the_menu_is_one_row_of_role_sections_that_open_by_keyboard(page, live_server, frameworks):
+    from practicum.accounts.tests.site_pages import sign_in_as
+
+    person = make_user("two.roles@example.org", Role.MENTOR, Role.SUPERVISOR)
+    sign_in_as(page, live_server, person)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/mentor/")
+    nav = page.get_by_role("navigation", name="Main")
+    mentoring = nav.get_by_role("button", name="Mentoring")
+    supervising = nav.get_by_role("button", name="Supervising")
+    # One row: every top-level item sits at the same height.
+    tops = nav.locator(".nav-bar > li").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1
+    assert mentoring.get_attribute("aria-expanded") == "false"
+    mentoring.focus()
+    page.keyboard.press("Enter")
+    assert mentoring.get_attribute("aria-expanded") == "true"
+    assert nav.get_by_role("link", name="Supervision log").is_visible()
+    page.keyboard.press("Escape")
+    assert mentoring.get_attribute("aria-expanded") == "false"
+    assert mentoring.evaluate("el => el === document.activeElement")
+    supervising.click()
+    nav.get_by_role("link", name="Sessions to sign off").click()
+    page.get_by_role("heading", name="Awaiting your sign-off").wait_for()
+
+    # A phone: one Menu button holds the sections.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert not mentoring.is_visible()
+    menu = page.get_by_role("button", name="Menu")
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true" and mentoring.is_visible()

@@ -99,7 +99,7 @@ def test_the_menu_is_one_row_of_role_sections_that_open_by_keyboard(page, live_s
     tops = nav.locator(".nav-bar > li").evaluate_all(
         "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
     )
-    assert len(set(tops)) == 1
+    assert max(tops) - min(tops) < 8
     assert mentoring.get_attribute("aria-expanded") == "false"
     mentoring.focus()
     page.keyboard.press("Enter")

@@ -174,13 +174,16 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 
 ACCOUNT_ADAPTER = "practicum.accounts.adapter.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "practicum.accounts.signup_form.SignupNameForm"  # asks for a name
 ACCOUNT_FORMS = {"login": "practicum.accounts.forms.LoginForm"}  # a refused pair marks both fields
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners prefetch links: confirm only on POST
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Signs in only the browser that signed up (allauth keeps the pending sign-up in its session):
+# a link opened elsewhere confirms the address and asks for the password as before.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True

@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("practicum.accounts.urls")),
     path("", include("practicum.frameworks.urls")),
     path("", include("practicum.institutions.urls")),
-    path("mentor/", include("practicum.practice.urls")),
+    path("", include("practicum.practice.urls")),
     path("supervision/", include("practicum.supervision.urls")),
     path("reflection/", include("practicum.reflection.urls")),
     path("credentials/", include("practicum.credentials.urls")),

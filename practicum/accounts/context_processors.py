@@ -1,4 +1,8 @@
-"""The navigation: each role sees only what it may use. URL names only, no app imports."""
+"""The navigation: each role sees only what it may use. URL names only, no app imports.
+
+The menu is grouped by role: one section per role a person holds, so it stays one row however
+many roles they have; a section with one page is a plain link, others open as a disclosure.
+"""
 
 from functools import cache
 
@@ -7,25 +11,37 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role
 
-# (role, url name, label) in display order. A role's first entry is its dashboard.
+# The section each role's pages sit under, in display order.
+SECTIONS = [
+    (Role.MENTOR, _("Mentoring")),
+    (Role.SUPERVISOR, _("Supervising")),
+    (Role.CREDENTIALING_STAFF, _("Credentialing")),
+    (Role.ETHICS_STAFF, _("Ethics")),
+    (Role.INSTITUTION_ADMIN, _("Institution")),
+    (Role.SITE_ADMIN, _("Administration")),
+]
+
+# (role, url name, label) in display order. A role's first entry is its dashboard. Labels are
+# unique across roles: a person holding several sees no two items of the same name.
 NAVIGATION = [
     (Role.MENTOR, "practice:mentor_dashboard", _("Mentor dashboard")),
     (Role.MENTOR, "practice:session_list", _("Supervision log")),
-    (Role.MENTOR, "supervision:my_supervision", _("Supervision")),
+    (Role.MENTOR, "supervision:my_supervision", _("My supervision")),
     (Role.MENTOR, "reflection:toolkit", _("Reflective toolkit")),
     (Role.MENTOR, "credentials:index", _("Credentials")),
-    (Role.MENTOR, "ethics:my_cases", _("Ethics")),
-    (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervision")),
+    (Role.MENTOR, "ethics:my_cases", _("My ethics cases")),
+    (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervisor dashboard")),
+    (Role.SUPERVISOR, "practice:sign_off_queue", _("Sessions to sign off")),
     (Role.SUPERVISOR, "reflection:shared_list", _("Shared reflections")),
-    (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing")),
+    (Role.CREDENTIALING_STAFF, "credentials:staff_dashboard", _("Credentialing dashboard")),
     (Role.CREDENTIALING_STAFF, "credentials:queue", _("Review queue")),
     (Role.CREDENTIALING_STAFF, "credentials:credential_list", _("Issued credentials")),
     (Role.CREDENTIALING_STAFF, "supervision:application_queue", _("Supervisor applications")),
     (Role.CREDENTIALING_STAFF, "supervision:lab_admin_list", _("Thematic labs")),
-    (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics")),
-    (Role.INSTITUTION_ADMIN, "institutions:dashboard", _("Institution")),
     (Role.CREDENTIALING_STAFF, "institutions:staff_centres", _("Training centres")),
     (Role.CREDENTIALING_STAFF, "credentials:accreditation_queue", _("Accreditation")),
+    (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics cases")),
+    (Role.INSTITUTION_ADMIN, "institutions:dashboard", _("Institution")),
     (Role.SITE_ADMIN, "admin:index", _("Site administration")),
 ]
 
@@ -43,11 +59,29 @@ def _resolvable(url_name: str) -> bool:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    return {
-        "nav_items": [
-            {"url_name": url_name, "label": label}
-            for role, url_name, label in NAVIGATION
-            if role in user.roles and _resolvable(url_name)
-        ]
-    }
+        return {"nav_items": [], "nav_sections": []}
+    roles = user.roles
+    path = request.path
+    items = []
+    sections = []
+    for role, label in SECTIONS:
+        if role not in roles:
+            continue
+        links = []
+        for item_role, url_name, item_label in NAVIGATION:
+            if item_role == role and _resolvable(url_name):
+                url = reverse(url_name)
+                links.append({"url_name": url_name, "url": url, "label": item_label,
+                              "current": path == url})  # fmt: skip
+        if not links:
+            continue
+        items += links
+        sections.append(
+            {
+                "key": str(role),
+                "label": label,
+                "items": links,
+                "current": any(link["current"] for link in links),
+            }
+        )
+    return {"nav_items": items, "nav_sections": sections}

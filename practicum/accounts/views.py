@@ -12,13 +12,17 @@ from django.views.decorators.http import require_POST
 from practicum.accounts import services
 from practicum.accounts.context_processors import NAVIGATION
 from practicum.accounts.forms import LanguageForm, ProfileForm
+from practicum.accounts.landing import landing_url_name
 from practicum.accounts.models import User
 from practicum.lib.downloads import stored_file_response
 
 
 @login_required
 def dashboard(request):
-    """Send each user to the dashboard of their first role."""
+    """Send each person where their waiting work is, else to the dashboard of their first role."""
+    waiting = landing_url_name(request.user)
+    if waiting:
+        return redirect(waiting)
     for role, url_name, _label in NAVIGATION:
         if role in request.user.roles:
             return redirect(url_name)

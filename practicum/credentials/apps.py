@@ -32,6 +32,12 @@ class CredentialsConfig(AppConfig):
         if holds_valid_credential not in CREDENTIAL_CHECKS:
             CREDENTIAL_CHECKS.append(holds_valid_credential)
 
+        # Credentialing staff with open applications land on the review queue.
+        from practicum.accounts.landing import register_waiting_work
+        from practicum.accounts.models import Role
+
+        register_waiting_work(Role.CREDENTIALING_STAFF, applications_open, "credentials:queue")
+
 
 def holds_valid_credential(user) -> bool:
     from django.utils import timezone
@@ -39,3 +45,9 @@ def holds_valid_credential(user) -> bool:
     from practicum.credentials.models import Credential
 
     return Credential.objects.valid_on(timezone.localdate()).filter(holder=user).exists()
+
+
+def applications_open(user) -> bool:
+    from practicum.credentials.models import Application
+
+    return Application.objects.submitted().open().exists()

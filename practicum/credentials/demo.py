@@ -14,6 +14,20 @@ from practicum.credentials.loader import rule_set_load_all
 from practicum.credentials.models import Application, Credential, RuleSet, add_years, body_today
 from practicum.practice.models import MentoringEngagement, Reference, TrainingRecord
 
+# Maya's further mentees: names, none repeated.
+MENTEES = [
+    "Nora Ellis",
+    "Marco Rossi",
+    "Aisha Bello",
+    "Ben Clarke",
+    "Sofia Lind",
+    "Yusuf Demir",
+    "Clara Meyer",
+    "Hugo Lambert",
+    "Mei Chen",
+    "Ravi Kapoor",
+]
+
 
 def _credential(holder, code: str, valid_from: datetime.date) -> Credential:
     rule_set = RuleSet.objects.current(code)
@@ -63,7 +77,7 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
             "mode": "online",
             "started_on": today - datetime.timedelta(days=300),
             "ended_on": today - datetime.timedelta(days=240),
-            "instructor_name": "Ines Institution",
+            "instructor_name": "Inés Navarro",
             "instructor_email": "institution@demo.practicum.test",
         },
     )
@@ -71,7 +85,7 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
     for n in range(completed.count() + 1, 11):
         MentoringEngagement.objects.create(
             mentor=maya,
-            mentee_name=f"Demo Mentee {n}",
+            mentee_name=MENTEES[(n - 1) % len(MENTEES)],
             mentee_email=f"mentee{n}@demo.practicum.test",
             kind="external" if n % 2 else "internal",
             started_on=today - datetime.timedelta(days=700 - n * 30),

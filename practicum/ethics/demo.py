@@ -1,6 +1,6 @@
 """Demo ethics cases for `manage.py load_demo` (idempotent, development only): one case at each
 stage, all about Paolo Practitioner (practitioner@demo.practicum.test, a member, password as
-the other demo people), handled by Emeka Ethics and six more ethics staff for the two panels."""
+the other demo people), handled by Emeka Nwosu and six more ethics staff for the two panels."""
 
 import datetime
 
@@ -52,6 +52,12 @@ def _professional() -> User:
     return paolo
 
 
+# Panel members and complainants have names, not role names.
+PANEL_NAMES = ["Hana Sato", "Oliver Grant", "Fatima Haddad"]
+APPEAL_NAMES = ["Kofi Mensah", "Ingrid Larsen", "Rafael Costa"]
+COMPLAINANTS = ["Grace Holloway", "Daniel Petrov", "Amira Saleh", "Luis Romero"]
+
+
 def load(people: dict) -> None:
     rules_load_all()
     emeka = people.get("ethics")
@@ -59,11 +65,11 @@ def load(people: dict) -> None:
         return
     paolo = _professional()
     panel = [
-        _user(f"ethics-panel{n}@demo.practicum.test", f"Panel Member {n}", Role.ETHICS_STAFF)
+        _user(f"ethics-panel{n}@demo.practicum.test", PANEL_NAMES[n - 1], Role.ETHICS_STAFF)
         for n in (1, 2, 3)
     ]
     appeal_panel = [
-        _user(f"ethics-appeal{n}@demo.practicum.test", f"Appeal Member {n}", Role.ETHICS_STAFF)
+        _user(f"ethics-appeal{n}@demo.practicum.test", APPEAL_NAMES[n - 1], Role.ETHICS_STAFF)
         for n in (1, 2, 3)
     ]
     framework = current_code()
@@ -72,7 +78,7 @@ def load(people: dict) -> None:
     today = body_today()
     for n, (stage, story) in enumerate(STORIES, start=1):
         case, _token = services.concern_submit(
-            complainant_name=f"Demo Complainant {n}",
+            complainant_name=COMPLAINANTS[(n - 1) % len(COMPLAINANTS)],
             complainant_email=f"complainant{n}@demo.practicum.test",
             relation="client",
             professional_query=paolo.membership_number,

@@ -83,11 +83,6 @@ def competencies(request, version: str | None = None):
         {
             "framework": framework,
             "competencies": items,
-            "names_are_ours": SimpleLazyObject(
-                lambda: any(
-                    c.get("name_is_ours") for c in framework.content.get("competencies", [])
-                )
-            ),
             "versions": _versions(Kind.COMPETENCIES),
             "current": _current(Kind.COMPETENCIES, framework, version),
             "latest_pk": FrameworkVersion.objects.latest_pk(Kind.COMPETENCIES),

@@ -32,7 +32,7 @@ def load(people: dict) -> None:
         defaults={
             "country": "Spain",
             "website": "https://mentoring-practice.example.org",
-            "contact_name": "Ines Institution",
+            "contact_name": "Inés Navarro",
             "contact_email": "institution@demo.practicum.test",
             "kind": "accredited",
             "status": TrainingCentre.Status.RECOGNISED,
@@ -75,7 +75,7 @@ def load(people: dict) -> None:
         started_on=today - datetime.timedelta(days=500),
         defaults={
             "ended_on": today - datetime.timedelta(days=440),
-            "instructor_name": "Ines Institution",
+            "instructor_name": "Inés Navarro",
             "instructor_email": "institution@demo.practicum.test",
         },
     )

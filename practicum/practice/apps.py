@@ -17,3 +17,19 @@ class PracticeConfig(AppConfig):
 
         if sessions_and_cpd not in PROGRESS_PROVIDERS:
             PROGRESS_PROVIDERS.append(sessions_and_cpd)
+
+        # A supervisor with sessions waiting for their sign-off lands on their own page.
+        from practicum.accounts.landing import register_waiting_work
+        from practicum.accounts.models import Role
+
+        register_waiting_work(
+            Role.SUPERVISOR, sign_offs_waiting, "supervision:supervisor_dashboard"
+        )
+
+
+def sign_offs_waiting(user) -> bool:
+    from practicum.practice.models import SupervisionSession
+
+    return SupervisionSession.objects.filter(
+        relationship__supervisor=user, status=SupervisionSession.Status.PENDING
+    ).exists()

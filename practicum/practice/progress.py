@@ -20,6 +20,7 @@ from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
     Reference,
+    SupervisionRelationship,
     SupervisionSession,
     TrainingRecord,
 )
@@ -72,6 +73,7 @@ class MentorProgress:
     training_hours: Decimal
     targets: Targets = field(default_factory=Targets)
     months: list[MonthBar] = field(default_factory=list)
+    has_supervisor: bool = True
     next_steps: list[str] = field(default_factory=list)
 
     @property
@@ -129,6 +131,7 @@ def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgres
         training_hours=training,
         targets=dashboard_targets(today),
         months=_monthly(mentor, today, zone),
+        has_supervisor=SupervisionRelationship.objects.active().filter(mentor=mentor).exists(),
     )
     progress.next_steps = _next_steps(progress)
     return progress
@@ -164,8 +167,26 @@ def _monthly(mentor, today: datetime.date, zone) -> list[MonthBar]:
     ]
 
 
+class Step(str):
+    """A next step's sentence, with the page where it is done (a URL name) when there is one."""
+
+    def __new__(cls, text: str, url_name: str = ""):
+        step = super().__new__(cls, text)
+        step.url_name = url_name
+        return step
+
+
 def _next_steps(p: MentorProgress) -> list[str]:
+    """In the order that works: a supervisor before sessions (a session is logged against a
+    declared supervisor), training, then engagements before their references."""
     steps = []
+    if not p.has_supervisor:
+        steps.append(
+            Step(
+                _("Declare your mentoring supervisor: sessions are logged with them."),
+                "practice:relationship_create",
+            )
+        )
     if p.sessions_pending:
         steps.append(
             ngettext(
@@ -177,40 +198,55 @@ def _next_steps(p: MentorProgress) -> list[str]:
         )
     if p.sessions_disputed:
         steps.append(
-            ngettext(
-                "%(n)d session was disputed: read why and correct it.",
-                "%(n)d sessions were disputed: read why and correct them.",
-                p.sessions_disputed,
+            Step(
+                ngettext(
+                    "%(n)d session was disputed: read why and correct it.",
+                    "%(n)d sessions were disputed: read why and correct them.",
+                    p.sessions_disputed,
+                )
+                % {"n": p.sessions_disputed},
+                "practice:session_list",
             )
-            % {"n": p.sessions_disputed}
         )
     t = p.targets
     missing = (t.sessions_per_year or 0) - p.sessions_confirmed - p.sessions_pending
     if missing > 0:
         steps.append(
-            ngettext(
-                "Log %(n)d more supervision session this year.",
-                "Log %(n)d more supervision sessions this year.",
-                missing,
+            Step(
+                ngettext(
+                    "Log %(n)d more supervision session this year.",
+                    "Log %(n)d more supervision sessions this year.",
+                    missing,
+                )
+                % {"n": missing},
+                "practice:session_create" if p.has_supervisor else "",
             )
-            % {"n": missing}
         )
-    if t.references is not None and p.references_verified < t.references:
-        n = t.references - p.references_verified
+    if t.training_hours is not None and p.training_hours < t.training_hours:
         steps.append(
-            ngettext("%(n)d more verified reference.", "%(n)d more verified references.", n)
-            % {"n": n}
+            Step(
+                _("%(n)s more hours of mentoring training.")
+                % {"n": format((t.training_hours - p.training_hours).normalize(), "f")},
+                "practice:training_list",
+            )
         )
     if t.engagements is not None and p.engagements_completed < t.engagements:
         n = t.engagements - p.engagements_completed
         steps.append(
-            ngettext("%(n)d more completed engagement.", "%(n)d more completed engagements.", n)
-            % {"n": n}
+            Step(
+                ngettext("%(n)d more completed engagement.", "%(n)d more completed engagements.", n)
+                % {"n": n},
+                "practice:engagement_list",
+            )
         )
-    if t.training_hours is not None and p.training_hours < t.training_hours:
+    if t.references is not None and p.references_verified < t.references:
+        n = t.references - p.references_verified
         steps.append(
-            _("%(n)s more hours of mentoring training.")
-            % {"n": format((t.training_hours - p.training_hours).normalize(), "f")}
+            Step(
+                ngettext("%(n)d more verified reference.", "%(n)d more verified references.", n)
+                % {"n": n},
+                "practice:engagement_list",
+            )
         )
     return steps
 

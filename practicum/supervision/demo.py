@@ -51,12 +51,14 @@ def _profile(samir) -> None:
         notice_hours=24,
         is_listed=True,
     )
-    for weekday in (0, 2, 3):  # Monday, Wednesday, Thursday mornings in Kolkata
+    # Monday, Wednesday, Thursday afternoons in Kolkata: mornings in London for Maya
+    # (08:00-11:00 in winter, 09:00-12:00 in summer), not the middle of her night.
+    for weekday in (0, 2, 3):
         services.window_add(
             supervisor=samir,
             weekday=weekday,
-            start_time=datetime.time(9),
-            end_time=datetime.time(12),
+            start_time=datetime.time(13, 30),
+            end_time=datetime.time(16, 30),
         )
     services.window_add(
         supervisor=samir, weekday=1, start_time=datetime.time(17), end_time=datetime.time(20)

@@ -136,6 +136,7 @@ class ProfileForm(forms.ModelForm):
             "max_supervisees",
             "slot_minutes",
             "notice_hours",
+            "booking_horizon_days",
             "is_listed",
         ]
         widgets = {
@@ -161,6 +162,14 @@ class ProfileForm(forms.ModelForm):
                 _("The notice period can be two weeks (336 hours) at most.")
             )
         return hours
+
+    def clean_booking_horizon_days(self):
+        days = self.cleaned_data["booking_horizon_days"]
+        if not 7 <= days <= 365:
+            raise forms.ValidationError(
+                _("Let mentors book from a week (7 days) to a year (365 days) ahead.")
+            )
+        return days
 
     def clean(self):
         data = super().clean()

@@ -182,6 +182,11 @@ class SupervisorProfile(models.Model):
             "Mentors book, cancel or reschedule at least this long before a session starts."
         ),
     )
+    booking_horizon_days = models.PositiveSmallIntegerField(
+        _("how far ahead mentors can book (days)"),
+        default=90,
+        help_text=_("From a week to a year. Mentors see and book your slots up to this far ahead."),
+    )
     is_listed = models.BooleanField(_("show me in the directory"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -195,6 +200,10 @@ class SupervisorProfile(models.Model):
                 condition=Q(slot_minutes__gte=15) & Q(slot_minutes__lte=240),
             ),
             models.CheckConstraint(name="notice_bounded", condition=Q(notice_hours__lte=24 * 14)),
+            models.CheckConstraint(
+                name="booking_horizon_bounded",
+                condition=Q(booking_horizon_days__gte=7) & Q(booking_horizon_days__lte=365),
+            ),
         ]
         indexes = [models.Index(fields=["is_listed", "focus_area"])]
 

@@ -48,7 +48,6 @@ from practicum.supervision.models import (
 )
 
 PAGE_SIZE = 25
-WEEKS_SHOWN = services.BOOKING_HORIZON_DAYS // 7
 
 
 def is_htmx(request) -> bool:
@@ -320,9 +319,14 @@ def exception_delete(request, pk: int):
 # --- Booking ------------------------------------------------------------------------------
 
 
-def _week(request) -> int:
+def _weeks_shown(profile: SupervisorProfile) -> int:
+    # Week n shows days 7n to 7n+6 from today: enough weeks to reach the supervisor's horizon.
+    return -(-profile.booking_horizon_days // 7)
+
+
+def _week(request, profile: SupervisorProfile) -> int:
     try:
-        return min(max(int(request.GET.get("week", 0)), 0), WEEKS_SHOWN - 1)
+        return min(max(int(request.GET.get("week", 0)), 0), _weeks_shown(profile) - 1)
     except ValueError:
         return 0
 
@@ -345,7 +349,7 @@ def _slot_days(profile: SupervisorProfile, week: int, *, ignore: Booking | None 
 
 
 def _slot_page(request, profile, *, form, booking=None, status=200):
-    week = _week(request)
+    week = _week(request, profile)
     context = {
         "profile": profile,
         "supervisor": profile.user,
@@ -356,12 +360,36 @@ def _slot_page(request, profile, *, form, booking=None, status=200):
         "week_end": _week_start(week).date() + datetime.timedelta(days=6),
         "days": _slot_days(profile, week, ignore=booking),
         "previous_week": week - 1 if week > 0 else None,
-        "next_week": week + 1 if week < WEEKS_SHOWN - 1 else None,
+        "next_week": week + 1 if week < _weeks_shown(profile) - 1 else None,
     }
     template = "supervision/book.html"
     if is_htmx(request):
         template += "#slots"
     return render(request, template, context, status=status)
+
+
+def _confirm_page(request, profile, form, *, booking=None):
+    """The step between choosing a slot and booking it: the time in both zones and the notice
+    period, with a button that books. A slot no longer offered goes back to the list."""
+    starts_at = form.cleaned_data["starts_at"]
+    offered = services.offered_slots(
+        profile, start=starts_at, end=starts_at + datetime.timedelta(minutes=1), ignore=booking
+    )
+    if not any(slot.starts_at == starts_at for slot in offered):
+        form.add_error(None, _("That time is no longer free. Please choose another from the list."))
+        return _slot_page(request, profile, form=form, booking=booking, status=409)
+    return render(
+        request,
+        "supervision/book_confirm.html",
+        {
+            "profile": profile,
+            "supervisor": profile.user,
+            "booking": booking,
+            "starts_at": starts_at,
+            "ends_at": starts_at + datetime.timedelta(minutes=profile.slot_minutes),
+            "week": _week(request, profile),
+        },
+    )
 
 
 @member_required(Role.MENTOR)
@@ -371,6 +399,8 @@ def book(request, public_id: str):
         raise Http404
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            return _confirm_page(request, profile, form)
         try:
             booking = services.booking_create(
                 mentor=request.user,
@@ -449,6 +479,8 @@ def booking_reschedule(request, code: str):
     )
     form = SlotForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            return _confirm_page(request, profile, form, booking=booking)
         try:
             services.booking_reschedule(
                 booking=booking, by=request.user, starts_at=form.cleaned_data["starts_at"]

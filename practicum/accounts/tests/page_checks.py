@@ -1,6 +1,7 @@
 """One visit per page, two checks: axe-core (WCAG 2.0, 2.1 and 2.2 A and AA, and best practice)
-at 1280 px, then reflow (WCAG 1.4.10) at 320 CSS px — 400 % zoom of 1280 — where no page may
-scroll sideways except inside a data table's own scroll box."""
+at 1280 px, then reflow (WCAG 1.4.10) at 390 px (a common phone, where the menu collapses) and
+at 320 CSS px — 400 % zoom of 1280 — where no page may scroll sideways except inside a data
+table's own scroll box."""
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -21,7 +22,7 @@ AXE_OPTIONS = {
     },
     "resultTypes": ["violations"],
 }
-WIDE, NARROW = 1280, 320
+WIDE, PHONE, NARROW = 1280, 390, 320
 # The widest element that is not inside a scrolling table box: named in the failure message.
 WIDEST = """(width) => {
   const out = [];
@@ -49,10 +50,12 @@ def check_pages(page, paths) -> tuple[dict, int]:
             (v["id"], v["help"], v["nodes"][0]["target"])
             for v in axe.run(page, options=AXE_OPTIONS).response["violations"]
         ]
-        page.set_viewport_size({"width": NARROW, "height": 800})
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > NARROW:
-            problems.append(("reflow", width, page.evaluate(WIDEST, NARROW)))
+        for narrow in (PHONE, NARROW):
+            # Resizing re-lays the page out synchronously: no second visit needed.
+            page.set_viewport_size({"width": narrow, "height": 800})
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > narrow:
+                problems.append((f"reflow at {narrow} px", width, page.evaluate(WIDEST, narrow)))
         if problems:
             found[path] = problems
     return found, seen

@@ -157,7 +157,7 @@ def test_sign_off_by_keyboard(page, live_server, pair):
         duration_minutes=60,
     )
     sign_in_as(page, live_server, supervisor)
-    page.goto("/mentor/sign-off/")
+    page.goto("/supervision/sign-off/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip to main content
     presses = tab_until(page, lambda f: f["text"] == "Review")

@@ -9,10 +9,10 @@ from practicum.accounts.models import Role, User
 pytestmark = pytest.mark.django_db
 
 
-def sign_up(client, email="new@example.org", password="a-long-test-password"):
+def sign_up(client, email="new@example.org", password="a-long-test-password", name="Nadia Newton"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {"full_name": name, "email": email, "password1": password, "password2": password},
     )
 
 
@@ -45,12 +45,44 @@ def test_unverified_email_cannot_sign_in(client, frameworks, run_tasks):
     assert "_auth_user_id" not in client.session
 
 
+def test_sign_up_asks_for_a_name_and_the_dashboard_greets_by_it(client, frameworks, run_tasks):
+    response = sign_up(client, name="  ")
+    assert response.status_code == 200 and "full_name" in response.context["form"].errors
+    assert not User.objects.filter(email="new@example.org").exists()
+    sign_up(client, name="  Nadia   Newton ")
+    assert User.objects.get(email="new@example.org").full_name == "Nadia Newton"
+
+
+def test_confirming_in_the_browser_that_signed_up_signs_the_member_in(
+    client, frameworks, run_tasks
+):
+    sign_up(client)
+    run_tasks()
+    link = re.search(r"(/accounts/confirm-email/[-:\w]+/)", mail.outbox[0].body).group(1)
+    response = client.post(link)
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id")
+
+
+def test_confirming_in_another_browser_asks_for_the_password(client, frameworks, run_tasks):
+    from django.test import Client
+
+    sign_up(client)
+    run_tasks()
+    link = re.search(r"(/accounts/confirm-email/[-:\w]+/)", mail.outbox[0].body).group(1)
+    elsewhere = Client()
+    elsewhere.post(link)
+    assert "_auth_user_id" not in elsewhere.session
+    assert User.objects.get(email="new@example.org").emailaddress_set.get().verified
+
+
 def test_verifying_the_email_lets_the_member_in(client, frameworks, run_tasks):
     sign_up(client)
     run_tasks()
     link = re.search(r"(/accounts/confirm-email/[-:\w]+/)", mail.outbox[0].body).group(1)
     assert client.get(link).status_code == 200  # GET shows the page; mail scanners change nothing
     client.post(link)
+    client.logout()
     response = client.post(
         reverse("account_login"),
         {"login": "new@example.org", "password": "a-long-test-password"},

@@ -72,7 +72,7 @@ def test_a_session_is_logged_and_confirmed_by_a_platform_supervisor(
     assert mail.outbox[-1].to == ["sup@example.org"]
 
     sign_in(other_page, "sup@example.org")
-    other_page.goto("/mentor/sign-off/")
+    other_page.goto("/supervision/sign-off/")
     row = other_page.get_by_role("row", name=re.compile("Maya Mentor"))
     # the supervisor sees the time in their own zone: 14:00 Paris is 08:00 New York
     assert "8:00" in row.inner_text() and "America/New_York" in row.inner_text()

@@ -41,7 +41,6 @@ from practicum.supervision.models import (
 )
 from practicum.supervision.services._common import (
     AUDIT_ACTIONS,
-    BOOKING_HORIZON_DAYS,
     CREDENTIAL_CHECKS,
     FEEDBACK_MINIMUM,
     MAX_GROUP_SESSIONS_AT_ONCE,
@@ -119,7 +118,6 @@ __all__ = [
     "AUDIT_ACTIONS",
     "AvailabilityException",
     "AvailabilityWindow",
-    "BOOKING_HORIZON_DAYS",
     "Booking",
     "CREDENTIAL_CHECKS",
     "CalendarEvent",

@@ -15,8 +15,6 @@ from practicum.supervision.calendar import CalendarEvent, invitation_ics
 from practicum.supervision.models import GroupMembership, LabRegistration
 from practicum.supervision.tasks import enqueue_calendar_email
 
-# How far ahead mentors can book one-to-one slots.
-BOOKING_HORIZON_DAYS = 56
 # Reminders go out this long before a session starts (issue 4).
 REMINDER_LEAD = datetime.timedelta(hours=24)
 # Feedback on groups and labs is shown only in aggregate, and only from this many people up,

@@ -19,7 +19,7 @@ from practicum.supervision.models import (
     Booking,
     SupervisorProfile,
 )
-from practicum.supervision.services._common import BOOKING_HORIZON_DAYS, _email, _url
+from practicum.supervision.services._common import _email, _url
 from practicum.supervision.services.profiles import offered_slots
 
 
@@ -96,9 +96,10 @@ def _check_slot(
             _("Sessions are booked at least %(hours)s hours ahead.")
             % {"hours": profile.notice_hours}
         )
-    if starts_at > now + datetime.timedelta(days=BOOKING_HORIZON_DAYS):
+    if starts_at > now + datetime.timedelta(days=profile.booking_horizon_days):
         raise ValidationError(
-            _("Sessions can be booked up to %(days)s days ahead.") % {"days": BOOKING_HORIZON_DAYS}
+            _("Sessions can be booked up to %(days)s days ahead.")
+            % {"days": profile.booking_horizon_days}
         )
     free = offered_slots(
         profile, start=starts_at, end=starts_at + datetime.timedelta(minutes=1), ignore=ignore

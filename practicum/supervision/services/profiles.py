@@ -18,7 +18,6 @@ from practicum.supervision.models import (
     SupervisorLanguage,
     SupervisorProfile,
 )
-from practicum.supervision.services._common import BOOKING_HORIZON_DAYS
 
 
 @transaction.atomic
@@ -116,7 +115,7 @@ def offered_slots(
     the booking horizon, minus active bookings (`ignore` aside: a booking being moved)."""
     now = timezone.now()
     start = max(start, now + datetime.timedelta(hours=profile.notice_hours))
-    end = min(end, now + datetime.timedelta(days=BOOKING_HORIZON_DAYS))
+    end = min(end, now + datetime.timedelta(days=profile.booking_horizon_days))
     if start >= end:
         return []
     supervisor = profile.user

@@ -110,13 +110,40 @@ def test_a_booking_emails_both_an_invitation(sam, mentor, run_tasks):
     assert "(UTC)" in maya_mail.subject  # Maya's zone, named
 
 
-def test_the_booking_page_books_and_shows_both_times(client, sam, frameworks):
+def test_choosing_a_slot_asks_for_confirmation_first(client, sam, frameworks):
     mentor = make_user("ny@example.org", Role.MENTOR, time_zone="America/New_York")
     client.force_login(mentor)
     when = monday_nine()
     response = client.post(
         reverse("supervision:book", args=[sam.public_id]),
         {"starts_at": when.astimezone(UTC).isoformat()},
+    )
+    assert response.status_code == 200 and Booking.objects.count() == 0
+    page = response.content.decode()
+    assert "Confirm your booking" in page
+    assert "(America/New_York)" in page and "09:00 (Europe/London)" in page
+    assert "up to 24 hours before it starts" in page
+    assert 'name="confirm" value="yes"' in page
+
+
+def test_a_slot_taken_before_confirming_goes_back_to_the_list(client, sam, mentor, other_mentor):
+    book(other_mentor, sam, monday_nine())
+    client.force_login(mentor)
+    response = client.post(
+        reverse("supervision:book", args=[sam.public_id]),
+        {"starts_at": monday_nine().astimezone(UTC).isoformat()},
+    )
+    assert response.status_code == 409
+    assert "no longer free" in response.content.decode()
+
+
+def test_the_booking_page_books_and_shows_both_times(client, sam, frameworks):
+    mentor = make_user("ny@example.org", Role.MENTOR, time_zone="America/New_York")
+    client.force_login(mentor)
+    when = monday_nine()
+    response = client.post(
+        reverse("supervision:book", args=[sam.public_id]),
+        {"starts_at": when.astimezone(UTC).isoformat(), "confirm": "yes"},
     )
     booking = Booking.objects.get()
     assert response.status_code == 302
@@ -131,7 +158,7 @@ def test_a_taken_slot_says_just_taken(client, sam, mentor, other_mentor):
     client.force_login(mentor)
     response = client.post(
         reverse("supervision:book", args=[sam.public_id]),
-        {"starts_at": when.astimezone(UTC).isoformat()},
+        {"starts_at": when.astimezone(UTC).isoformat(), "confirm": "yes"},
     )
     assert response.status_code == 409
     assert "just taken" in response.content.decode()
@@ -241,7 +268,7 @@ def test_reschedule_keeps_the_event_and_raises_its_sequence(client, sam, mentor,
     new_time = monday_nine() + datetime.timedelta(hours=2)
     response = client.post(
         reverse("supervision:booking_reschedule", args=[booking.code]),
-        {"starts_at": new_time.isoformat()},
+        {"starts_at": new_time.isoformat(), "confirm": "yes"},
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -310,3 +337,49 @@ def test_htmx_asks_only_for_the_slots_fragment(client, sam, mentor):
     )
     assert response.status_code == 200
     assert b"<html" not in response.content and b'id="slots"' in response.content
+
+
+# --- how far ahead ------------------------------------------------------------------------
+
+
+def test_a_supervisor_chooses_how_far_ahead_mentors_book(sam, mentor):
+    profile = profile_of(sam)
+    assert profile.booking_horizon_days == 90
+    now = datetime.datetime.now(UTC)
+    far = now + datetime.timedelta(days=200)
+    assert not services.offered_slots(profile, start=far, end=far + datetime.timedelta(days=7))
+    profile.booking_horizon_days = 365
+    profile.save()
+    slots = services.offered_slots(profile, start=far, end=far + datetime.timedelta(days=7))
+    assert slots
+    book(mentor, sam, slots[0].starts_at)
+
+
+@pytest.mark.parametrize("days", ["6", "366", "x"])
+def test_the_horizon_is_a_week_to_a_year(sam, days):
+    from practicum.supervision.forms import ProfileForm
+
+    bound = ProfileForm({"booking_horizon_days": days}, instance=profile_of(sam))
+    assert not bound.is_valid() and "booking_horizon_days" in bound.errors
+
+
+def test_a_one_to_one_can_be_booked_across_the_next_clock_change(sam, mentor):
+    """09:00 London on the Monday after the next change of clocks (up to seven months away, so
+    past the default 90 days: the supervisor opens a year) stays 09:00 London, at another UTC
+    hour than before the change."""
+    import zoneinfo
+
+    london = zoneinfo.ZoneInfo("Europe/London")
+    now = datetime.datetime.now(UTC)
+    offset = now.astimezone(london).utcoffset()
+    day = now.astimezone(london).date()
+    while datetime.datetime.combine(day, datetime.time(12), london).utcoffset() == offset:
+        day += datetime.timedelta(days=1)
+    monday = day + datetime.timedelta(days=(7 - day.weekday()) % 7)
+    when = datetime.datetime.combine(monday, datetime.time(9), london)
+    profile = profile_of(sam)
+    profile.booking_horizon_days = 365
+    profile.save()
+    booking = book(mentor, sam, when.astimezone(UTC))
+    assert booking.starts_at.astimezone(london).hour == 9
+    assert booking.starts_at.astimezone(london).utcoffset() != offset

@@ -64,6 +64,22 @@ def test_a_new_york_mentor_books_a_london_supervisor_and_both_see_their_own_time
     label = first_slot.inner_text()
     assert "(Europe/London)" in label and re.search(r"\b(09|10):00 \(Europe/London\)", label)
     first_slot.click()
+
+    # One click only chooses: the next page shows the time in both zones and the notice period.
+    page.get_by_role("heading", name="Confirm your booking").wait_for()
+    assert not Booking.objects.exists()
+    confirm = page.locator(".confirm-booking").inner_text()
+    assert "(America/New_York)" in confirm and "(Europe/London)" in confirm
+    assert "up to 24 hours before it starts" in confirm
+    page.get_by_role("link", name="Choose another time").click()
+    page.get_by_text("shown in your time zone (America/New_York)").wait_for()
+    assert not Booking.objects.exists()
+    first_slot = page.locator("button.slot").first
+    if not first_slot.count():
+        page.get_by_role("link", name="Next week").click()
+        first_slot = page.locator("button.slot").first
+    first_slot.click()
+    page.get_by_role("button", name="Book this session").click()
     page.get_by_text("Booked.").wait_for()
 
     booking = Booking.objects.get()

@@ -84,4 +84,4 @@ def test_the_facilitator_sees_the_attendance_form_once_a_session_started(client,
     with frozen(session.starts_at):
         client.force_login(samir)
         page = client.get(reverse("supervision:group_session_detail", args=[session.code]))
-    assert "Save attendance" in page.content.decode() and "Maya Mentor" in page.content.decode()
+    assert "Save attendance" in page.content.decode() and "Maya Thornton" in page.content.decode()

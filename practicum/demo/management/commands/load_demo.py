@@ -26,31 +26,33 @@ from practicum.practice.models import (
 )
 
 DEMO_PASSWORD = "practicum-demo"
+# Mentees and other people in the demo records: names, not roles.
+MENTEES = ["Lucía Ortega", "Tom Becker", "Priya Nair", "Jonas Weber"]
 # A fixed TOTP secret so that staff demo users can be added to an authenticator app.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 PEOPLE = [
-    ("mentor@demo.practicum.test", "Maya Mentor", "Europe/London", [Role.MENTOR]),
+    ("mentor@demo.practicum.test", "Maya Thornton", "Europe/London", [Role.MENTOR]),
     (
         "supervisor@demo.practicum.test",
-        "Samir Supervisor",
+        "Samir Iyer",
         "Asia/Kolkata",
         [Role.MENTOR, Role.SUPERVISOR],
     ),
     (
         "credentialing@demo.practicum.test",
-        "Chloé Credentialing",
+        "Chloé Dubois",
         "America/New_York",
         [Role.CREDENTIALING_STAFF],
     ),
-    ("ethics@demo.practicum.test", "Emeka Ethics", "Africa/Lagos", [Role.ETHICS_STAFF]),
+    ("ethics@demo.practicum.test", "Emeka Nwosu", "Africa/Lagos", [Role.ETHICS_STAFF]),
     (
         "institution@demo.practicum.test",
-        "Ines Institution",
+        "Inés Navarro",
         "Europe/Madrid",
         [Role.INSTITUTION_ADMIN],
     ),
-    ("admin@demo.practicum.test", "Ada Admin", "UTC", [Role.SITE_ADMIN]),
+    ("admin@demo.practicum.test", "Ada Quinn", "UTC", [Role.SITE_ADMIN]),
 ]
 
 
@@ -87,6 +89,9 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        elif user.full_name != name:  # names from an older demo (they used to repeat the role)
+            user.full_name = name
+            user.save(update_fields=["full_name"])
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
@@ -132,7 +137,9 @@ class Command(BaseCommand):
             "Cultural difference",
         ]
         for months_ago in range(1, 12, 2):
-            when = timezone.now() - datetime.timedelta(days=30 * months_ago + 3)
+            # The one left for Samir to sign off is from last week: a pending item looks recent.
+            days = 4 if months_ago == 1 else 30 * months_ago + 3
+            when = timezone.now() - datetime.timedelta(days=days)
             session = practice_services.session_log(
                 mentor=maya,
                 relationship=relationship,
@@ -151,7 +158,7 @@ class Command(BaseCommand):
         for n in range(1, 5):
             MentoringEngagement.objects.create(
                 mentor=maya,
-                mentee_name=f"Demo Mentee {n}",
+                mentee_name=MENTEES[n - 1],
                 mentee_email=f"mentee{n}@demo.practicum.test",
                 organisation="Northwind Health" if n % 2 else "",
                 kind="internal" if n % 2 else "external",
@@ -168,7 +175,7 @@ class Command(BaseCommand):
             mode="blended",
             started_on=today - datetime.timedelta(days=500),
             ended_on=today - datetime.timedelta(days=440),
-            instructor_name="Ines Institution",
+            instructor_name="Inés Navarro",
             instructor_email="institution@demo.practicum.test",
         )
         for months_ago, hours in [(2, 3), (5, 6), (9, 2)]:

@@ -73,6 +73,23 @@ def _fast_and_quiet(settings, tmp_path):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases get the cache table even when REDIS_URL (set by `make test` for the
+    Redis tests) made the settings' cache Redis when they were created."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    db_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "practicum_cache",
+        }
+    }
+    with django_db_blocker.unblock(), override_settings(CACHES=db_cache):
+        call_command("createcachetable", verbosity=0)
+
+
 @pytest.fixture
 def frameworks(db):
     return framework_load_all()

@@ -6,8 +6,10 @@ both CI workers a share. This file: the people who are not signed in as a member
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from practicum.accounts.tests.page_checks import check_pages, report
-from practicum.accounts.tests.site_pages import pages_of, sign_in_as
+from practicum.accounts.tests.page_checks import AXE_OPTIONS, check_pages, report
+from practicum.accounts.tests.site_pages import pages_of, sign_in_as, visit
+
+__all__ = ["AXE_OPTIONS", "audit", "check_persona", "sign_in_as"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,6 +19,18 @@ def test_axe_uses_wcag_2_2_rules(page):
     page.evaluate(Axe().axe_script)
     tags = page.evaluate("() => axe.getRules(['wcag22aa']).map(r => r.ruleId)")
     assert "target-size" in tags
+
+
+def audit(page, paths) -> dict:
+    """axe alone on a few pages, at the page's current size (other apps' browser flows)."""
+    axe, found = Axe(), {}
+    for path in paths:
+        if not visit(page, path):
+            continue
+        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        if violations:
+            found[path] = [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
+    return found
 
 
 def check_persona(page, live_server, world, persona: str) -> None:

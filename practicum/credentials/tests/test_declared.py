@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from practicum.audit.models import AuditEntry
@@ -110,3 +112,31 @@ def test_staff_decline_with_a_reason_and_the_mentor_is_emailed(
 def test_a_mentor_cannot_open_the_staff_queue(declared, mentor, client):
     client.force_login(mentor)
     assert client.get(reverse("credentials:declared_review", args=[declared.pk])).status_code == 403
+
+
+def test_the_queue_costs_the_same_queries_however_many_wait(rules, staff, client):
+    from conftest import make_user
+    from practicum.accounts.models import Role
+
+    cpm = CredentialType.objects.get(code="CPM")
+    for n in range(30):
+        holder = make_user(f"holder{n}@example.org", Role.MENTOR, full_name=f"Holder {n:02d}")
+        DeclaredCredential.objects.create(
+            holder=holder,
+            credential_type=cpm,
+            number=f"IMC-CPM-2024-{n:06d}",
+            issued_on=datetime.date(2024, 1, 1),
+            valid_from=datetime.date(2024, 1, 1),
+            expires_on=datetime.date(2026, 1, 1),
+            evidence="x",
+            evidence_type="pdf",
+        )
+    client.force_login(staff)
+    client.get(reverse("credentials:declared_queue"))  # warm the session and caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("credentials:declared_queue"))
+    DeclaredCredential.objects.filter(number__endswith="1").delete()
+    with CaptureQueriesContext(connection) as fewer:
+        page = client.get(reverse("credentials:declared_queue"), {"page": 2})
+    assert page.status_code == 200
+    assert len(few.captured_queries) == len(fewer.captured_queries)

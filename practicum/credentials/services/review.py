@@ -297,7 +297,7 @@ def approval_checks(application: Application, by: User) -> list[ApprovalCheck]:
         )
         checks.append(
             ApprovalCheck(
-                label=_("%(needed)d of %(total)d references have a recorded contact")
+                label=_("A recorded contact with %(needed)d of the %(total)d referees")
                 % {"needed": needed, "total": len(references)},
                 met=len(contacted) >= needed,
                 problem=_(

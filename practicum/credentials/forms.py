@@ -386,16 +386,20 @@ class DecisionForm(forms.Form):
         ],
         error_messages={"required": gettext_lazy("Choose approve or do not approve.")},
     )
+    # One rule, said once in the label: no "(optional)" marker contradicting it.
+    quiet_optional = True
     reasons = _text(
-        gettext_lazy("Reasons"),
+        gettext_lazy("Reasons (required unless you approve)"),
         required=False,
-        help_text=gettext_lazy("Required when not approving: the applicant reads them."),
+        help_text=gettext_lazy("The applicant reads them."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == self.REJECT and not (cleaned.get("reasons") or "").strip():
-            self.add_error("reasons", _("Write the reasons for not approving."))
+            self.add_error(
+                "reasons", _("You chose not to approve: write the reasons the applicant will read.")
+            )
         return cleaned
 
 

@@ -616,3 +616,61 @@ class BadgeSigningKey(models.Model):
 
     def __str__(self) -> str:
         return self.kid
+
+
+# --- Declared credentials --------------------------------------------------------------------
+
+
+def declared_evidence_path(instance, filename: str) -> str:
+    return f"credentials/{instance.holder.public_id}/declared-{secrets.token_hex(12)}"
+
+
+class DeclaredCredential(models.Model):
+    """A credential a mentor already holds (issued before the platform), declared with its
+    number, dates and evidence for credentialing staff to verify; verified, it is issued."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for verification")
+        VERIFIED = "verified", _("Verified")
+        DECLINED = "declined", _("Declined")
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_credentials"
+    )
+    credential_type = models.ForeignKey(
+        CredentialType, on_delete=models.PROTECT, related_name="declarations"
+    )
+    number = models.CharField(max_length=32)
+    issued_on = models.DateField()
+    valid_from = models.DateField()
+    expires_on = models.DateField()
+    evidence = models.FileField(upload_to=declared_evidence_path)
+    evidence_type = models.CharField(max_length=8)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decline_reason = EncryptedTextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    credential = models.OneToOneField(
+        Credential, null=True, blank=True, on_delete=models.SET_NULL, related_name="declaration"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "credential_type"],
+                condition=Q(status="pending"),
+                name="one_pending_declaration_per_type",
+            ),
+            models.CheckConstraint(
+                name="declared_credential_expires_after_it_starts",
+                condition=Q(expires_on__gt=models.F("valid_from")),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"declared {self.credential_type.code} {self.number}"

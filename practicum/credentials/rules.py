@@ -125,6 +125,48 @@ class RenewalRules:
 
 
 @dataclass(frozen=True)
+class ReviewControls:
+    """Checks a decision to approve must pass. Defaults (when a rule set is silent): the person
+    who recorded the payment does not decide, and every reference has a recorded contact."""
+
+    payment_recorder_may_decide: bool = False
+    # None: every reference of the application; else at least this many (or all, if fewer).
+    references_contacted: int | None = None
+
+    def contacts_needed(self, references: int) -> int:
+        if self.references_contacted is None:
+            return references
+        return min(self.references_contacted, references)
+
+    @classmethod
+    def parse(cls, doc: Any, where: str) -> "ReviewControls":
+        if doc in (None, {}):
+            return cls()
+        if not isinstance(doc, dict):
+            raise RulesError(f"{where}: review must be a mapping")
+        unknown = set(doc) - {"payment_recorder_may_decide", "references_contacted"}
+        if unknown:
+            raise RulesError(f"{where}: unknown review keys {sorted(unknown)}")
+        may_decide = doc.get("payment_recorder_may_decide", False)
+        if not isinstance(may_decide, bool):
+            raise RulesError(f"{where}: review payment_recorder_may_decide must be true or false")
+        contacted = doc.get("references_contacted", "all")
+        if contacted == "all":
+            contacted = None
+        elif isinstance(contacted, bool) or not isinstance(contacted, int) or contacted < 0:
+            raise RulesError(f"{where}: review references_contacted must be 'all' or 0 or more")
+        return cls(payment_recorder_may_decide=may_decide, references_contacted=contacted)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if value in (None, []):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RulesError(f"{where}: superseded_by must be a list of credential codes")
+    return tuple(v.upper() for v in value)
+
+
+@dataclass(frozen=True)
 class Rules:
     code: str
     version: str
@@ -139,6 +181,9 @@ class Rules:
     requirements: tuple[Requirement, ...]
     declaration: str
     renewal: RenewalRules
+    # Higher credentials whose holders are not offered this one (an entry credential).
+    superseded_by: tuple[str, ...] = ()
+    review: ReviewControls = ReviewControls()
 
     @property
     def title(self) -> str:
@@ -209,4 +254,6 @@ class Rules:
                 ),
                 ours=bool(renewal.get("ours")),
             ),
+            superseded_by=_codes(doc.get("superseded_by"), where),
+            review=ReviewControls.parse(doc.get("review"), where),
         )

@@ -87,3 +87,18 @@ urlpatterns += [
     path("accreditation/staff/<int:pk>/", accreditation_views.review, name="accreditation_review"),
     path("accreditation/staff/<int:pk>/act/", accreditation_views.act, name="accreditation_act"),
 ]
+
+# Credentials held before the platform, declared and verified (declared_views.py): issue 16.
+from practicum.credentials import declared_views  # noqa: E402
+
+urlpatterns += [
+    path("declare/", declared_views.declare, name="declare"),
+    path("staff/declared/", declared_views.declared_queue, name="declared_queue"),
+    path("staff/declared/<int:pk>/", declared_views.declared_review, name="declared_review"),
+    path(
+        "staff/declared/<int:pk>/evidence/",
+        declared_views.declared_evidence,
+        name="declared_evidence",
+    ),
+    path("staff/declared/<int:pk>/act/", declared_views.declared_act, name="declared_act"),
+]

@@ -148,7 +148,7 @@ def test_credential_events_reach_the_holders_endpoints(endpoint, mentor, staff, 
     services.webhook_create(owner=other_mentor, url=URL, events=Event.available())
     builders.make_eligible_for_cmm(mentor)
     application = builders.apply_and_submit(mentor)
-    builders.pay(application, staff)
+    builders.pay(application, None)
     credential_services.application_decide(application=application, by=staff, approve=True)
     credential = mentor.credentials.get(application=application)
     credential_services.credential_suspend(credential=credential, by=staff, reason="Audit")

@@ -26,7 +26,11 @@ from practicum.credentials.services._common import (
 )
 from practicum.credentials.services.payment import invoice_open
 from practicum.credentials.services.snapshot import _cite, _copy_training_evidence, _snapshot
-from practicum.credentials.services.standing import cycle_of, held_credential
+from practicum.credentials.services.standing import (
+    cycle_of,
+    held_credential,
+    superseding_credential,
+)
 from practicum.practice.models import SupervisionRelationship
 
 # --- The application wizard ------------------------------------------------------------------
@@ -100,6 +104,13 @@ def _default_draft(applicant: User, requirements, cycle: Cycle | None) -> dict:
     }
 
 
+def _superseded_message(applicant: User, rules, today: datetime.date) -> str:
+    higher = superseding_credential(applicant, rules, today)
+    return _(
+        "You hold the %(higher)s, which supersedes the %(code)s: there is no need to apply for it."
+    ) % {"higher": higher.credential_type.code, "code": rules.code}
+
+
 @transaction.atomic
 def application_start(
     *, applicant: User, code: str, renews: Credential | None = None
@@ -137,6 +148,8 @@ def application_start(
         raise ValidationError(
             _("You already hold this credential: renew it when its renewal opens.")
         )
+    elif superseding_credential(applicant, rule_set.rules, today) is not None:
+        raise ValidationError(_superseded_message(applicant, rule_set.rules, today))
     existing = (
         Application.objects.select_for_update()
         .filter(
@@ -248,6 +261,8 @@ def application_submit(
             problems.append(_("The credential to renew is no longer active."))
     elif held_credential(applicant, rules.code, today) is not None:
         problems.append(_("You already hold this credential: renew it instead."))
+    elif superseding_credential(applicant, rules, today) is not None:
+        problems.append(_superseded_message(applicant, rules, today))
     evaluation = application_evaluate(application, today=today)
     problems += evaluation.missing
     if problems:

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +17,7 @@ from practicum.credentials.models import (
     ApplicationDocument,
     ApplicationNote,
     InfoRequest,
+    Payment,
     ReferenceContact,
     body_today,
 )
@@ -257,6 +259,57 @@ def frozen_references(application: Application) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class ApprovalCheck:
+    """One review control of the rule set (`review:`), as the staff checklist shows it."""
+
+    label: str
+    met: bool
+    problem: str
+
+
+def approval_checks(application: Application, by: User) -> list[ApprovalCheck]:
+    """The rule set's review controls judged for `by` approving `application` now."""
+    controls = application.rule_set.rules.review
+    checks = []
+    if not controls.payment_recorder_may_decide:
+        recorder = (
+            Payment.objects.filter(invoice__application=application)
+            .values_list("recorded_by_id", flat=True)
+            .first()
+        )
+        checks.append(
+            ApprovalCheck(
+                label=_("A different person decides than recorded the payment"),
+                met=recorder is None or recorder != by.pk,
+                problem=_(
+                    "You recorded this application's payment: another member of staff decides."
+                ),
+            )
+        )
+    references = {r["id"] for r in frozen_references(application)}
+    needed = controls.contacts_needed(len(references))
+    if needed:
+        contacted = set(
+            ReferenceContact.objects.filter(
+                application=application, reference_id__in=references
+            ).values_list("reference_id", flat=True)
+        )
+        checks.append(
+            ApprovalCheck(
+                label=_("A recorded contact with %(needed)d of the %(total)d referees")
+                % {"needed": needed, "total": len(references)},
+                met=len(contacted) >= needed,
+                problem=_(
+                    "Record a contact with the referees before approving: %(done)d of "
+                    "%(needed)d needed so far."
+                )
+                % {"done": len(contacted), "needed": needed},
+            )
+        )
+    return checks
+
+
 @transaction.atomic
 def application_decide(
     *, application: Application, by: User, approve: bool, reasons: str = ""
@@ -279,6 +332,10 @@ def application_decide(
         )
     if not approve and not reasons.strip():
         raise ValidationError(_("Write the reasons for not approving: the applicant reads them."))
+    if approve:
+        unmet = [check.problem for check in approval_checks(application, by) if not check.met]
+        if unmet:
+            raise ValidationError(unmet)
     return _decide(application=application, by=by, approve=approve, reasons=reasons)
 
 

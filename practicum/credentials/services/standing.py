@@ -33,6 +33,20 @@ def held_credential(
     )
 
 
+def superseding_credential(
+    mentor: User, rules: Rules, today: datetime.date | None = None
+) -> Credential | None:
+    """A higher credential the mentor holds that makes this (entry) one pointless, else None."""
+    if not rules.superseded_by:
+        return None
+    return (
+        Credential.objects.valid_on(today or body_today())
+        .filter(holder=mentor, credential_type__code__in=rules.superseded_by)
+        .select_related("credential_type")
+        .first()
+    )
+
+
 @dataclass
 class YearProgress:
     year: int
@@ -60,6 +74,8 @@ class TypeOverview:
     application: Application | None = None
     renewal_opens_on: datetime.date | None = None
     today: datetime.date | None = None
+    # A higher credential held that supersedes this one: it is then not offered.
+    superseded_by: Credential | None = None
 
     @property
     def rules(self) -> Rules:
@@ -71,7 +87,12 @@ class TypeOverview:
 
     @property
     def can_apply(self) -> bool:
-        return self.held is None and self.evaluation.eligible and not self._open_application
+        return (
+            self.held is None
+            and self.superseded_by is None
+            and self.evaluation.eligible
+            and not self._open_application
+        )
 
     @property
     def can_renew(self) -> bool:
@@ -121,7 +142,7 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
     if not rule_sets:
         return []
     records = gather(mentor)
-    held = {}
+    held, held_codes = {}, {}
     for credential in (
         Credential.objects.valid_on(today)
         .filter(holder=mentor)
@@ -129,6 +150,7 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
         .order_by("expires_on")
     ):
         held[credential.credential_type_id] = credential
+        held_codes[credential.credential_type.code] = credential
     applications = {}
     for application in (
         Application.objects.filter(applicant=mentor)
@@ -148,6 +170,9 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
             held=credential,
             application=applications.get(rule_set.credential_type_id),
             today=today,
+            superseded_by=next(
+                (held_codes[c] for c in rules.superseded_by if c in held_codes), None
+            ),
         )
         if credential is not None:
             item.renewal = eligibility.evaluate(

@@ -4,7 +4,14 @@ import datetime
 from decimal import Decimal
 
 from practicum.credentials import payments, services
-from practicum.credentials.models import Application, Credential, RuleSet, add_years, body_today
+from practicum.credentials.models import (
+    Application,
+    Credential,
+    ReferenceContact,
+    RuleSet,
+    add_years,
+    body_today,
+)
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -127,8 +134,14 @@ def apply_and_submit(mentor, code: str = "CMM", renews=None, **submit) -> Applic
     return services.application_submit(application=application, **submit)
 
 
-def pay(application: Application, by, key: str = "key-0000000000000001") -> object:
+def pay(
+    application: Application, by, key: str = "key-0000000000000001", *, contacts: bool = True
+) -> object:
+    """Record the payment (by `by`, None for the provider) and, unless `contacts` is False, a
+    contact with every referee: what the review controls ask before an approval."""
     invoice = application.invoice
+    if contacts:
+        contact_all_referees(application)
     return services.payment_record(
         invoice=invoice,
         by=by,
@@ -139,6 +152,17 @@ def pay(application: Application, by, key: str = "key-0000000000000001") -> obje
             received_on=body_today(),
         ),
     )
+
+
+def contact_all_referees(application: Application) -> None:
+    for ref in services.frozen_references(application):
+        ReferenceContact.objects.create(
+            application=application,
+            reference_id=ref["id"],
+            method=ReferenceContact.Method.PHONE,
+            outcome=ReferenceContact.Outcome.CONFIRMED,
+            contacted_on=body_today(),
+        )
 
 
 def now_on(day: datetime.date, hour: int = 12) -> datetime.datetime:

@@ -63,6 +63,7 @@ def test_an_eligible_mentor_applies_staff_approve_and_the_public_sees_the_badge(
     )
     builders.make_eligible_for_cmm(mentor)
     make_user("chloe@example.org", Role.CREDENTIALING_STAFF, full_name="Chloé Staff", mfa=True)
+    make_user("sol@example.org", Role.CREDENTIALING_STAFF, full_name="Sol Second", mfa=True)
 
     # the mentor applies, step by step
     sign_in(page, "maya@example.org")
@@ -99,6 +100,15 @@ def test_an_eligible_mentor_applies_staff_approve_and_the_public_sees_the_badge(
     other_page.get_by_text("Payment recorded: the review clock has started.").wait_for()
     other_page.get_by_role("button", name="Take it").click()
     other_page.get_by_text("is assigned to Chloé Staff").wait_for()
+    # the review controls (rule data): the payment recorder does not decide, and every
+    # referee is contacted first: the checklist says what is still to do
+    other_page.get_by_role("heading", name="Before approving").wait_for()
+    other_page.get_by_text("You recorded this application's payment").wait_for()
+    builders.contact_all_referees(Application.objects.get())
+    other_page.context.clear_cookies()
+    sign_in_with_totp(other_page, "sol@example.org")
+    other_page.goto("/credentials/staff/queue/")
+    other_page.get_by_role("link", name=re.compile(r"CMM-\d{4}-0001")).click()
     other_page.get_by_label("Approve and issue the credential").check()
     other_page.get_by_role("button", name="Record the decision").click()
     other_page.get_by_text("Approved: the credential is issued").wait_for()

@@ -11,28 +11,27 @@ def test_credentials_answers_the_hooks_of_the_apps_on_its_left():
 
 def test_the_mentor_dashboard_reads_its_thresholds_from_the_rules(db, rules, client, mentor):
     import copy
-    import datetime
     from decimal import Decimal
 
     from django.urls import reverse
 
-    from practicum.credentials.models import RuleSet
+    from practicum.credentials.models import RuleSet, body_today
     from practicum.credentials.services import dashboard_targets
     from practicum.practice.progress import TARGET_SOURCES, Targets
 
     assert dashboard_targets in TARGET_SOURCES
-    today = datetime.date(2026, 6, 1)
+    today = body_today()  # the page below reads the rules in force today
     assert dashboard_targets(today) == Targets(5, 10, 5, Decimal(50))
     current = RuleSet.objects.current("CMM", today)
     content = copy.deepcopy(current.content)
-    content.update(version="9.0", effective_date="2026-05-01")
+    content.update(version="9.0", effective_date=today.isoformat())
     for requirement in content["requirements"]:
         if requirement["kind"] == "completed_engagements":
             requirement["count"] = 12
     RuleSet.objects.create(
         credential_type=current.credential_type,
         version="9.0",
-        effective_date=datetime.date(2026, 5, 1),
+        effective_date=today,
         content=content,
         content_hash="x",
     )

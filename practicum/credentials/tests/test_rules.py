@@ -42,7 +42,7 @@ def test_the_cpm_is_marked_as_rules_of_our_choice(rules):
 def test_loading_twice_changes_nothing(rules):
     again = rule_set_load_all()
     assert not any(r.created for r in again)
-    assert RuleSet.objects.count() == 2 and CredentialType.objects.count() == 2
+    assert RuleSet.objects.count() == 4 and CredentialType.objects.count() == 2
 
 
 def test_a_published_version_never_changes(rules, tmp_path):
@@ -57,19 +57,19 @@ def test_a_published_version_never_changes(rules, tmp_path):
 
 def test_a_change_is_a_new_version_in_force_from_its_date(rules, tmp_path):
     text = (DATA_DIR / "CMM-1.0.yaml").read_text()
-    new = tmp_path / "CMM-1.1.yaml"
+    new = tmp_path / "CMM-9.0.yaml"
     new.write_text(
-        text.replace('version: "1.0"', 'version: "1.1"')
+        text.replace('version: "1.0"', 'version: "9.0"')
         .replace("effective_date: 2025-01-01", "effective_date: 2030-01-01")
         .replace('non_member: "598.00"', 'non_member: "620.00"', 1)
     )
     assert rule_set_load(path=new).created
-    assert RuleSet.objects.current("CMM").version == "1.0"
+    assert RuleSet.objects.current("CMM").version == "1.1"
     later = RuleSet.objects.current("CMM", datetime.date(2030, 1, 1))
-    assert later.version == "1.1" and later.rules.fees.non_member == Decimal("620.00")
+    assert later.version == "9.0" and later.rules.fees.non_member == Decimal("620.00")
     assert [r.version for r in RuleSet.objects.in_force(datetime.date(2030, 6, 1))] == [
+        "9.0",
         "1.1",
-        "1.0",
     ]
 
 

@@ -185,6 +185,9 @@ def _review(request, application: Application, *, status: int = 200, **forms):
             "assign_form": forms.get("assign_form")
             or AssignForm(initial={"reviewer": application.assigned_to_id}),
             "decision_form": forms.get("decision_form") or DecisionForm(),
+            "approval_checks": services.approval_checks(application, request.user)
+            if application.status in Application.DECIDABLE
+            else [],
             "info_form": forms.get("info_form") or InfoRequestForm(),
             "note_form": forms.get("note_form") or NoteForm(),
             "contact_form": forms.get("contact_form") or ContactForm(references=references),

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 
 from practicum.accounts.forms import ProfileForm
@@ -174,3 +175,26 @@ def test_the_chart_matches_the_zoned_trunc_month(mentor, zone_name):
         new = [bar.supervision_hours for bar in progress._monthly(mentor, today)]
         assert new == _old_monthly(mentor, today, zone)
     assert sum(new) > 0
+
+
+def test_the_dashboard_stays_flat_and_groups_on_the_stored_month(
+    client, mentor, django_assert_max_num_queries
+):
+    relationship = declare(mentor, started_on=datetime.date(2020, 1, 1))
+    client.force_login(mentor)
+    url = reverse("practice:mentor_dashboard")
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    SupervisionSession.objects.bulk_create(
+        _session(mentor, relationship, now - datetime.timedelta(hours=8 * n))
+        for n in range(1, 2001)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(url)
+    assert sum(bar.supervision_hours for bar in response.context["progress"].months) == 2000
+    chart = [q["sql"] for q in many.captured_queries if "local_month" in q["sql"]]
+    assert len(chart) == 1 and "GROUP BY" in chart[0].upper()
+    assert not any(
+        "trunc" in q["sql"].lower() and "starts_at" in q["sql"] for q in many.captured_queries
+    )

@@ -235,12 +235,21 @@ class SupervisionSession(models.Model):
         return f"{self.get_format_display()} · {self.starts_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
+        # Only a new start needs the mentor's zone (a sign-off must not load the mentor).
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "starts_at" in update_fields:
+        moved = self.local_month is None or self.starts_at != getattr(self, "_stored_start", None)
+        if moved and (update_fields is None or "starts_at" in update_fields):
             self.local_month = local_month_of(self.starts_at, user_zone(self.mentor))
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "local_month"}
         super().save(*args, **kwargs)
+        self._stored_start = self.starts_at
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        session._stored_start = session.__dict__.get("starts_at")
+        return session
 
     @property
     def hours(self) -> Decimal:

@@ -198,3 +198,18 @@ def test_the_dashboard_stays_flat_and_groups_on_the_stored_month(
     assert not any(
         "trunc" in q["sql"].lower() and "starts_at" in q["sql"] for q in many.captured_queries
     )
+
+
+def test_saving_without_a_new_start_does_not_load_the_mentor(mentor, django_assert_num_queries):
+    relationship = declare(mentor)
+    SupervisionSession.objects.bulk_create(
+        [_session(mentor, relationship, datetime.datetime(2026, 3, 1, 3, tzinfo=UTC))]
+    )
+    session = SupervisionSession.objects.get()
+    session.status = "disputed"
+    with django_assert_num_queries(1):  # the UPDATE only
+        session.save()
+    session.starts_at = datetime.datetime(2026, 4, 1, 3, tzinfo=UTC)
+    session.save()
+    session.refresh_from_db()
+    assert session.local_month == datetime.date(2026, 4, 1)

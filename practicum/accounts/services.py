@@ -42,6 +42,23 @@ def user_set_language(*, user: User, language: str) -> None:
     user.save(update_fields=["preferred_language"])
 
 
+# Called inside the transaction of a profile save that changes the time zone, as
+# hook(user=, old=, new=): apps above accounts recompute what they stored on the old calendar.
+TIME_ZONE_HOOKS: list[Callable[..., None]] = []
+
+
+@transaction.atomic
+def profile_update(*, form) -> User:
+    """Save the profile form (already valid); a new time zone reaches the TIME_ZONE_HOOKS."""
+    user = form.instance
+    old = User.objects.filter(pk=user.pk).values_list("time_zone", flat=True).first()
+    form.save()
+    if old is not None and old != user.time_zone:
+        for hook in TIME_ZONE_HOOKS:
+            hook(user=user, old=old, new=user.time_zone)
+    return user
+
+
 # Called inside the transaction of every account status change as hook(user=, old=, new=, by=):
 # apps above accounts register what a suspension or reinstatement means for them.
 ACCOUNT_STATUS_HOOKS: list[Callable[..., None]] = []

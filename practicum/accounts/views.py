@@ -44,7 +44,7 @@ def restricted(request):
 def profile_edit(request):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_update(form=form)
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.preferred_language)

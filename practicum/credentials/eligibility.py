@@ -108,6 +108,9 @@ class Records:
     cpd: tuple[CpdFact, ...] = ()
     supervisors: tuple[SupervisorFact, ...] = ()
     credentials: tuple[CredentialFact, ...] = ()
+    # (confirmed, pending) per [first day, first day after), counted by the database instead of
+    # `sessions` (evidence.session_counts) where only the figures are shown, not the sessions.
+    session_counts: dict[tuple[datetime.date, datetime.date], tuple[int, int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -579,18 +582,22 @@ def sessions_per_cycle_year(
 ) -> RequirementResult:
     years, counted, met = [], [], cycle is not None
     for n, start, end in cycle_years(cycle) if cycle else []:
-        in_year = [s for s in records.sessions if start <= s.day < end]
-        confirmed = [s for s in in_year if s.status == CONFIRMED_SESSION]
-        pending = [s for s in in_year if s.status == PENDING_SESSION]
-        met = met and len(confirmed) >= req.count
-        counted += confirmed
+        if records.session_counts is not None:
+            n_confirmed, n_pending = records.session_counts.get((start, end), (0, 0))
+        else:
+            in_year = [s for s in records.sessions if start <= s.day < end]
+            confirmed = [s for s in in_year if s.status == CONFIRMED_SESSION]
+            n_confirmed = len(confirmed)
+            n_pending = sum(1 for s in in_year if s.status == PENDING_SESSION)
+            counted += confirmed
+        met = met and n_confirmed >= req.count
         years.append(
             {
                 "year": n,
                 "start": start.isoformat(),
                 "last_day": (end - datetime.timedelta(days=1)).isoformat(),
-                "confirmed": len(confirmed),
-                "pending": len(pending),
+                "confirmed": n_confirmed,
+                "pending": n_pending,
             }
         )
     return RequirementResult(

@@ -1,10 +1,14 @@
 """Read a mentor's records into the engine's plain facts, in a fixed number of queries."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from practicum.credentials.eligibility import (
+    CONFIRMED_SESSION,
+    PENDING_SESSION,
     CpdFact,
     CredentialFact,
     EngagementFact,
@@ -114,3 +118,34 @@ def gather(
             )
         ),
     )
+
+
+def local_midnight(day: datetime.date, zone) -> datetime.datetime:
+    """The first instant of `day` on the calendar of `zone`. Where midnight falls in a daylight
+    saving gap (clocks jumping from 00:00 to 01:00), fold=0 maps it to the jump itself."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=zone).astimezone(datetime.UTC)
+
+
+def session_counts(
+    mentor, spans: Iterable[tuple[datetime.date, datetime.date]]
+) -> dict[tuple[datetime.date, datetime.date], tuple[int, int]]:
+    """(confirmed, pending) sessions per [first day, first day after) of the mentor's calendar,
+    in one aggregate bounded to the spans: what `sessions_per_cycle_year` counts from
+    `Records.sessions`, without reading every session the mentor ever logged."""
+    spans = sorted(set(spans))
+    if not spans:
+        return {}
+    zone = mentor_zone(mentor)
+    figures = {}
+    for i, (start, end) in enumerate(spans):
+        window = Q(
+            starts_at__gte=local_midnight(start, zone), starts_at__lt=local_midnight(end, zone)
+        )
+        figures[f"c{i}"] = Count("pk", filter=window & Q(status=CONFIRMED_SESSION))
+        figures[f"p{i}"] = Count("pk", filter=window & Q(status=PENDING_SESSION))
+    row = SupervisionSession.objects.filter(
+        mentor=mentor,
+        starts_at__gte=local_midnight(spans[0][0], zone),
+        starts_at__lt=local_midnight(max(end for _start, end in spans), zone),
+    ).aggregate(**figures)
+    return {span: (row[f"c{i}"], row[f"p{i}"]) for i, span in enumerate(spans)}

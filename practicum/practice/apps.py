@@ -17,6 +17,12 @@ class PracticeConfig(AppConfig):
 
         if sessions_and_cpd not in PROGRESS_PROVIDERS:
             PROGRESS_PROVIDERS.append(sessions_and_cpd)
+        # A mentor's new time zone re-dates the stored local month of their sessions.
+        from practicum.accounts.services import TIME_ZONE_HOOKS
+        from practicum.practice.services import local_months_refresh
+
+        if local_months_refresh not in TIME_ZONE_HOOKS:
+            TIME_ZONE_HOOKS.append(local_months_refresh)
 
         # A supervisor with sessions waiting for their sign-off lands on their own page.
         from practicum.accounts.landing import register_waiting_work

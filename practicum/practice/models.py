@@ -4,6 +4,7 @@ Client names and emails, reflective free text and private notes are EncryptedTex
 database row holds ciphertext only. Such fields can be neither filtered nor sorted on.
 """
 
+import datetime
 import hashlib
 import secrets
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.frameworks.models import Competency, EthicsClause
 from practicum.lib.crypto import EncryptedCharField, EncryptedTextField
+from practicum.lib.dates import user_zone
 from practicum.lib.uploads import stored_extension
 
 MAX_SESSION_MINUTES = 8 * 60
@@ -123,6 +125,22 @@ class SupervisionSessionQuerySet(models.QuerySet):
     def held_between(self, start, end):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(): fill the stored local month here so no write path misses it.
+        objs = list(objs)
+        zones: dict[int, object] = {}
+        for obj in objs:
+            if obj.local_month is None:
+                if obj.mentor_id not in zones:
+                    zones[obj.mentor_id] = user_zone(obj.mentor)
+                obj.local_month = local_month_of(obj.starts_at, zones[obj.mentor_id])
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def local_month_of(moment, zone) -> datetime.date:
+    """The first day of the month `moment` falls in, on the calendar of `zone`."""
+    return timezone.localtime(moment, zone).date().replace(day=1)
+
 
 class SupervisionSession(models.Model):
     """One entry of the supervision log (the Session Log Template)."""
@@ -179,6 +197,10 @@ class SupervisionSession(models.Model):
     import_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The month of starts_at on the mentor's calendar, stored so the dashboard chart is a plain
+    # GROUP BY on every database (SQLite runs a zoned TruncMonth as Python per row). Set by
+    # save() and bulk_create(); rewritten when the mentor changes zone (local_months_refresh).
+    local_month = models.DateField(null=True, editable=False)
 
     objects = SupervisionSessionQuerySet.as_manager()
 
@@ -203,6 +225,7 @@ class SupervisionSession(models.Model):
         ]
         indexes = [
             models.Index(fields=["mentor", "starts_at"]),
+            models.Index(fields=["mentor", "local_month"]),
             models.Index(fields=["mentor", "status"]),
             models.Index(fields=["relationship", "status"]),
         ]
@@ -210,6 +233,23 @@ class SupervisionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} · {self.starts_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        # Only a new start needs the mentor's zone (a sign-off must not load the mentor).
+        update_fields = kwargs.get("update_fields")
+        moved = self.local_month is None or self.starts_at != getattr(self, "_stored_start", None)
+        if moved and (update_fields is None or "starts_at" in update_fields):
+            self.local_month = local_month_of(self.starts_at, user_zone(self.mentor))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "local_month"}
+        super().save(*args, **kwargs)
+        self._stored_start = self.starts_at
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        session = super().from_db(db, field_names, values)
+        session._stored_start = session.__dict__.get("starts_at")
+        return session
 
     @property
     def hours(self) -> Decimal:

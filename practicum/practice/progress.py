@@ -130,24 +130,24 @@ def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgres
         references_verified=references,
         training_hours=training,
         targets=dashboard_targets(today),
-        months=_monthly(mentor, today, zone),
+        months=_monthly(mentor, today),
         has_supervisor=SupervisionRelationship.objects.active().filter(mentor=mentor).exists(),
     )
     progress.next_steps = _next_steps(progress)
     return progress
 
 
-def _monthly(mentor, today: datetime.date, zone) -> list[MonthBar]:
+def _monthly(mentor, today: datetime.date) -> list[MonthBar]:
     months = _month_starts(today, CHART_MONTHS)
-    since = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
-    supervision = {
-        row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row
-        for row in SupervisionSession.objects.counted()
-        .filter(mentor=mentor, starts_at__gte=since)
-        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
-        .values("month")
+    # local_month is stored on write in the mentor's zone: a plain GROUP BY on its index.
+    supervision = dict(
+        SupervisionSession.objects.counted()
+        .filter(mentor=mentor, local_month__gte=months[0])
+        .order_by()
+        .values("local_month")
         .annotate(minutes=Sum("duration_minutes"))
-    }
+        .values_list("local_month", "minutes")
+    )
     cpd = {
         row["month"]: row["hours"]
         for row in CpdEntry.objects.filter(mentor=mentor, occurred_on__gte=months[0])
@@ -158,9 +158,7 @@ def _monthly(mentor, today: datetime.date, zone) -> list[MonthBar]:
     return [
         MonthBar(
             month=m,
-            supervision_hours=(
-                Decimal(supervision[m]["minutes"]) / 60 if m in supervision else Decimal(0)
-            ).quantize(Decimal("0.1")),
+            supervision_hours=(Decimal(supervision.get(m) or 0) / 60).quantize(Decimal("0.1")),
             cpd_hours=Decimal(cpd.get(m) or 0),
         )
         for m in months

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from practicum.accounts.models import Role, User
 from practicum.audit.services import audit_record
 from practicum.lib.conflict import Conflict
+from practicum.lib.dates import user_zone
 from practicum.lib.emails import send_templated_email
 from practicum.lib.urls import absolute_url
 from practicum.practice.models import (
@@ -24,6 +25,7 @@ from practicum.practice.models import (
     SignOffLink,
     SupervisionRelationship,
     SupervisionSession,
+    local_month_of,
     token_digest,
 )
 
@@ -611,3 +613,31 @@ def reference_record_without_letter(*, engagement: MentoringEngagement) -> Refer
         relation=Reference.Relation.MENTEE,
         status=Reference.Status.TO_BE_CONTACTED,
     )
+
+
+LOCAL_MONTH_BATCH = 2000
+
+
+def local_months_refresh(*, user: User, **_kw) -> int:
+    """Re-date the mentor's sessions on their new calendar after a time zone change (a
+    TIME_ZONE_HOOKS hook): the stored month follows the zone the mentor now lives in, as the
+    chart did when it grouped in their zone on every read. Returns how many rows changed."""
+    zone = user_zone(user)
+    changed, last = 0, 0
+    while True:
+        rows = list(
+            SupervisionSession.objects.filter(mentor=user, pk__gt=last)
+            .order_by("pk")
+            .only("pk", "starts_at", "local_month")[:LOCAL_MONTH_BATCH]
+        )
+        if not rows:
+            return changed
+        stale = []
+        for row in rows:
+            month = local_month_of(row.starts_at, zone)
+            if row.local_month != month:
+                row.local_month = month
+                stale.append(row)
+        SupervisionSession.objects.bulk_update(stale, ["local_month"])
+        changed += len(stale)
+        last = rows[-1].pk

@@ -1,12 +1,13 @@
 """Rule sets in force and a mentor's standing against them (the mentor's page)."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from practicum.accounts.models import User
 from practicum.credentials import eligibility
 from practicum.credentials.eligibility import Cycle, Evaluation
-from practicum.credentials.evidence import gather
+from practicum.credentials.evidence import gather, session_counts
 from practicum.credentials.loader import DATA_DIR, read_rule_file
 from practicum.credentials.models import Application, Credential, RuleSet, body_today
 from practicum.credentials.rules import Rules
@@ -141,7 +142,6 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
     rule_sets = rule_sets_in_force(today)
     if not rule_sets:
         return []
-    records = gather(mentor)
     held, held_codes = {}, {}
     for credential in (
         Credential.objects.valid_on(today)
@@ -151,6 +151,16 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
     ):
         held[credential.credential_type_id] = credential
         held_codes[credential.credential_type.code] = credential
+    # Sessions count only per year of a held credential's cycle, and the overview shows the
+    # figures, not the sessions: one bounded aggregate instead of every session ever logged.
+    spans = [
+        (start, end)
+        for credential in held.values()
+        for _n, start, end in eligibility.cycle_years(cycle_of(credential))
+    ]
+    records = dataclasses.replace(
+        gather(mentor, include_sessions=False), session_counts=session_counts(mentor, spans)
+    )
     applications = {}
     for application in (
         Application.objects.filter(applicant=mentor)

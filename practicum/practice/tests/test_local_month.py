@@ -1,0 +1,215 @@
+"""The stored local month (SupervisionSession.local_month) and the chart that groups on it."""
+
+import datetime
+import random
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+
+from practicum.accounts.forms import ProfileForm
+from practicum.accounts.services import profile_update
+from practicum.practice import progress, services
+from practicum.practice.models import SupervisionSession
+from practicum.practice.tests.test_supervision_log import declare
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+# Zones far east and west, half-hour offsets, and daylight saving changed at midnight.
+ZONES = (
+    "UTC",
+    "Europe/Madrid",
+    "America/New_York",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "America/Santiago",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+)
+
+
+def _session(mentor, relationship, starts_at, **extra):
+    return SupervisionSession(
+        mentor=mentor,
+        relationship=relationship,
+        starts_at=starts_at,
+        duration_minutes=extra.pop("duration_minutes", 60),
+        format="group",
+        focus="x",
+        status=extra.pop("status", "confirmed"),
+        **extra,
+    )
+
+
+def _zoned(mentor, name):
+    mentor.time_zone = name
+    mentor.save(update_fields=["time_zone"])
+    return zoneinfo.ZoneInfo(name)
+
+
+def test_save_stores_the_month_on_the_mentors_calendar(mentor):
+    relationship = declare(mentor)
+    _zoned(mentor, "Europe/Madrid")
+    late = services.session_log(
+        mentor=mentor,
+        relationship=relationship,
+        starts_at=datetime.datetime(2026, 1, 31, 23, 30, tzinfo=UTC),  # 00:30 on 1 Feb in Madrid
+        duration_minutes=60,
+        format="one_to_one",
+        focus="x",
+        notify=False,
+    )
+    assert late.local_month == datetime.date(2026, 2, 1)
+    services.session_update(session=late, starts_at=datetime.datetime(2026, 1, 15, 10, tzinfo=UTC))
+    late.refresh_from_db()
+    assert late.local_month == datetime.date(2026, 1, 1)
+
+
+def test_bulk_create_fills_the_month(mentor):
+    relationship = declare(mentor)
+    _zoned(mentor, "America/New_York")
+    SupervisionSession.objects.bulk_create(
+        [_session(mentor, relationship, datetime.datetime(2026, 3, 1, 3, tzinfo=UTC))]
+    )
+    assert SupervisionSession.objects.get().local_month == datetime.date(2026, 2, 1)
+
+
+def test_a_new_time_zone_re_dates_the_mentors_sessions(mentor, other_mentor):
+    relationship = declare(mentor)
+    _zoned(mentor, "UTC")
+    moment = datetime.datetime(2026, 3, 31, 22, 30, tzinfo=UTC)
+    SupervisionSession.objects.bulk_create(
+        [
+            _session(mentor, relationship, moment),
+            _session(other_mentor, declare(other_mentor), moment),
+        ]
+    )
+    data = model_to_dict(mentor, fields=ProfileForm._meta.fields)
+    data.pop("photo")
+    form = ProfileForm(data={**data, "time_zone": "Europe/Madrid"}, instance=mentor)
+    assert form.is_valid(), form.errors
+    profile_update(form=form)
+    months = dict(SupervisionSession.objects.values_list("mentor_id", "local_month"))
+    assert months == {
+        mentor.pk: datetime.date(2026, 4, 1),
+        other_mentor.pk: datetime.date(2026, 3, 1),
+    }
+
+
+def test_the_migration_backfills_every_row(mentor):
+    backfill = __import__(
+        "practicum.practice.migrations.0007_session_local_month", fromlist=["backfill"]
+    ).backfill
+    relationship = declare(mentor)
+    zone = _zoned(mentor, "Pacific/Kiritimati")
+    moment = datetime.datetime(2026, 5, 31, 11, tzinfo=UTC)  # 01:00 on 1 June at +14
+    SupervisionSession.objects.bulk_create([_session(mentor, relationship, moment)])
+    SupervisionSession.objects.update(local_month=None)
+    backfill(apps, None)
+    assert SupervisionSession.objects.get().local_month == datetime.date(2026, 6, 1)
+    assert timezone.localtime(moment, zone).month == 6
+
+
+def _old_monthly(mentor, today, zone):
+    """The chart's former query: a zoned TruncMonth per row (the reference for the new one)."""
+    months = progress._month_starts(today, progress.CHART_MONTHS)
+    since = datetime.datetime.combine(months[0], datetime.time(), tzinfo=zone)
+    rows = (
+        SupervisionSession.objects.counted()
+        .filter(mentor=mentor, starts_at__gte=since)
+        .annotate(month=TruncMonth("starts_at", tzinfo=zone))
+        .values("month")
+        .annotate(minutes=Sum("duration_minutes"))
+    )
+    by_month = {
+        r["month"].date() if isinstance(r["month"], datetime.datetime) else r["month"]: r
+        for r in rows
+    }
+    return [
+        (Decimal(by_month[m]["minutes"]) / 60 if m in by_month else Decimal(0)).quantize(
+            Decimal("0.1")
+        )
+        for m in months
+    ]
+
+
+@pytest.mark.parametrize("zone_name", ZONES)
+def test_the_chart_matches_the_zoned_trunc_month(mentor, zone_name):
+    relationship = declare(mentor, started_on=datetime.date(2020, 1, 1))
+    zone = _zoned(mentor, zone_name)
+    today = datetime.date(2026, 11, 20)
+    rng = random.Random(zone_name)
+    moments = set()
+    # Each first of a month at local midnight, a minute either side, and random instants.
+    for months_back in range(27):
+        year, month = divmod(2026 * 12 + 10 - months_back, 12)
+        first = datetime.datetime(year, month + 1, 1, tzinfo=zone).astimezone(UTC)
+        moments |= {
+            first,
+            first - datetime.timedelta(minutes=1),
+            first + datetime.timedelta(minutes=1),
+        }
+    start = datetime.datetime(2024, 9, 1, tzinfo=UTC)
+    moments |= {
+        start + datetime.timedelta(minutes=rng.randrange(60 * 24 * 820)) for _ in range(300)
+    }
+    SupervisionSession.objects.bulk_create(
+        [
+            _session(
+                mentor,
+                relationship,
+                moment,
+                duration_minutes=rng.choice((30, 45, 60, 90)),
+                status=rng.choice(("confirmed", "confirmed", "pending")),
+            )
+            for moment in sorted(moments)
+        ]
+    )
+    with timezone.override(zone):
+        new = [bar.supervision_hours for bar in progress._monthly(mentor, today)]
+        assert new == _old_monthly(mentor, today, zone)
+    assert sum(new) > 0
+
+
+def test_the_dashboard_stays_flat_and_groups_on_the_stored_month(
+    client, mentor, django_assert_max_num_queries
+):
+    relationship = declare(mentor, started_on=datetime.date(2020, 1, 1))
+    client.force_login(mentor)
+    url = reverse("practice:mentor_dashboard")
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    SupervisionSession.objects.bulk_create(
+        _session(mentor, relationship, now - datetime.timedelta(hours=8 * n))
+        for n in range(1, 2001)
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)) as many:
+        response = client.get(url)
+    assert sum(bar.supervision_hours for bar in response.context["progress"].months) == 2000
+    chart = [q["sql"] for q in many.captured_queries if "local_month" in q["sql"]]
+    assert len(chart) == 1 and "GROUP BY" in chart[0].upper()
+    assert not any(
+        "trunc" in q["sql"].lower() and "starts_at" in q["sql"] for q in many.captured_queries
+    )
+
+
+def test_saving_without_a_new_start_does_not_load_the_mentor(mentor, django_assert_num_queries):
+    relationship = declare(mentor)
+    SupervisionSession.objects.bulk_create(
+        [_session(mentor, relationship, datetime.datetime(2026, 3, 1, 3, tzinfo=UTC))]
+    )
+    session = SupervisionSession.objects.get()
+    session.status = "disputed"
+    with django_assert_num_queries(1):  # the UPDATE only
+        session.save()
+    session.starts_at = datetime.datetime(2026, 4, 1, 3, tzinfo=UTC)
+    session.save()
+    session.refresh_from_db()
+    assert session.local_month == datetime.date(2026, 4, 1)

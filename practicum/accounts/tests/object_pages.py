@@ -20,6 +20,7 @@ FILES = {
     "reflection:reflection_pdf": "a PDF",
     "credentials:badge_image": "a PNG image",
     "credentials:badge_png": "a baked PNG badge",
+    "credentials:declared_evidence": "an uploaded certificate",
 }
 # htmx fragments, checked inside the page that embeds them.
 FRAGMENTS = {"practice:import_progress": "the preview's status, polled"}
@@ -96,6 +97,7 @@ OBJECT_PAGES = {
     "supervision:centre_group_create": _pk("centre", "institution"),
     "supervision:centre_lab_create": _pk("centre", "institution"),
     "practice:match_record": _pk("training", "staff"),
+    "credentials:declared_review": _pk("declared", "staff"),
     # practice
     "practice:session_detail": _pk("session", "mentor"),
     "practice:session_edit": _pk("unsigned_session", "mentor"),

@@ -201,6 +201,26 @@ def _private_links(world: World) -> None:
     o["my_concern"] = case
 
 
+def _declared_credential(holder):
+    """A credential the person says they held before joining, waiting for staff."""
+    from django.core.files.base import ContentFile
+
+    from practicum.credentials.models import CredentialType, DeclaredCredential
+
+    declared = DeclaredCredential(
+        holder=holder,
+        credential_type=CredentialType.objects.get(code="CPM"),
+        number="IMC-CPM-2020-000042",
+        issued_on=datetime.date(2020, 5, 1),
+        valid_from=datetime.date(2020, 5, 1),
+        expires_on=datetime.date(2030, 5, 1),
+        evidence_type="pdf",
+    )
+    declared.evidence.save("certificate.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    declared.save()
+    return declared
+
+
 def _drafts(world: World) -> None:
     """A draft of each form that takes several visits, and an import waiting to be confirmed."""
     from practicum.credentials import services as credential_services
@@ -215,6 +235,7 @@ def _drafts(world: World) -> None:
     data = (importer.header_line("sessions") + "\n" + rows).encode()
     o["import"] = importer.batch_create(mentor=maya, kind="sessions", data=data)
     csv = "name,email,hours,completed_on\nAl Other,al@example.org,30,2024-06-30\n"
+    o["declared"] = _declared_credential(applicant)
     o["graduate_import"] = graduate_import.import_create(
         cohort=o["cohort"], by=world.people["institution"], data=csv.encode()
     )

@@ -23,6 +23,7 @@ PROFILE = {
     "accepting_new": "on",
     "slot_minutes": "60",
     "notice_hours": "24",
+    "booking_horizon_days": "90",
     "is_listed": "on",
 }
 

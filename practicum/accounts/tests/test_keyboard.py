@@ -212,6 +212,11 @@ def test_book_a_slot_by_keyboard_keeps_focus_across_weeks(page, live_server, pai
     tab_until(page, lambda f: f["tag"] == "button" and re.search(r"\d\d:\d\d", f["text"]))
     assert_ring(active(page))
     page.keyboard.press("Enter")
+    # Booking asks for confirmation first (both zones and the notice period shown).
+    page.get_by_role("heading", name="Confirm your booking").wait_for()
+    tab_until(page, lambda f: f["tag"] == "button" and f["text"] == "Book this session")
+    assert_ring(active(page))
+    page.keyboard.press("Enter")
     page.get_by_text("Booked.").wait_for()
     assert Booking.objects.filter(mentor=mentor).count() == 1
 

@@ -210,6 +210,17 @@ def _fresh_version_memo():
     forget_current()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A test that renders in Spanish (an email, a page check) activates it on this thread; the
+    # next test on the same worker must start in the default language, as a request would.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # --- Shared services: an S3 server (moto's, started here) and the machine's Redis -------------
 # On CI (CI=true) a service that cannot be had fails the test; elsewhere it is skipped, saying why.
 

@@ -226,17 +226,10 @@ def act(request, pk: int):
                 raise ValidationError(
                     [error for errors in form.errors.values() for error in errors]
                 )
-            data = form.cleaned_data
             accreditation.fee_payment_record(
                 invoice=invoice,
                 by=request.user,
-                confirmation=payments.Confirmation(
-                    idempotency_key=data["idempotency_key"],
-                    amount=data["amount"],
-                    currency=invoice.currency,
-                    received_on=data["received_on"],
-                    provider_reference=data["provider_reference"],
-                ),
+                confirmation=form.confirmation(invoice.currency),
             )
             messages.success(request, _("Payment recorded: the review clock has started."))
         elif action == "info":

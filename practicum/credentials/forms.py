@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from practicum.accounts.models import Role, User
+from practicum.credentials import payments
 from practicum.credentials.models import (
     Application,
     CredentialType,
@@ -366,6 +367,17 @@ class PaymentForm(forms.Form):
         if day > body_today():
             raise ValidationError(_("The date received cannot be in the future."))
         return day
+
+    def confirmation(self, currency: str) -> payments.Confirmation:
+        """What staff recorded, as the payment services take it (in the invoice's currency)."""
+        data = self.cleaned_data
+        return payments.Confirmation(
+            idempotency_key=data["idempotency_key"],
+            amount=data["amount"],
+            currency=currency,
+            received_on=data["received_on"],
+            provider_reference=data["provider_reference"],
+        )
 
 
 class InfoRequestForm(forms.Form):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from practicum.accounts.access import role_required
 from practicum.accounts.models import Role, User
-from practicum.credentials import payments, services
+from practicum.credentials import services
 from practicum.credentials.eligibility import Evaluation
 from practicum.credentials.forms import (
     AssignForm,
@@ -241,18 +241,11 @@ def mark_paid(request, pk: int):
     invoice = get_object_or_404(Invoice, application=application)
     form = PaymentForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
             services.payment_record(
                 invoice=invoice,
                 by=request.user,
-                confirmation=payments.Confirmation(
-                    idempotency_key=data["idempotency_key"],
-                    amount=data["amount"],
-                    currency=invoice.currency,
-                    received_on=data["received_on"],
-                    provider_reference=data["provider_reference"],
-                ),
+                confirmation=form.confirmation(invoice.currency),
             )
         except Conflict as error:  # another member of staff recorded it first
             return conflict_response(request, error, back_url=_back(application).url)

@@ -212,13 +212,16 @@ def _fresh_version_memo():
 
 @pytest.fixture(autouse=True)
 def _default_language():
-    # A test that renders in Spanish (an email, a page check) activates it on this thread; the
-    # next test on the same worker must start in the default language, as a request would.
-    from django.utils import translation
+    # A test client request as a user activates their language and zone on this thread (the
+    # middleware sets them per request); the next test on the same worker must start from the
+    # defaults, as a request would.
+    from django.utils import timezone, translation
 
     translation.deactivate()
+    timezone.deactivate()
     yield
     translation.deactivate()
+    timezone.deactivate()
 
 
 # --- Shared services: an S3 server (moto's, started here) and the machine's Redis -------------

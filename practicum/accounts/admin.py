@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.forms import AccountStatusForm
 from practicum.accounts.models import RoleGrant, User
-from practicum.accounts.services import account_set_status
+from practicum.accounts.services import account_set_status, time_zone_changed
 from practicum.audit.services import audit_trail
 
 
@@ -37,6 +37,14 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["public_id", "date_joined", "last_login", "account_status_link"]
     inlines = [RoleGrantInline]
     filter_horizontal: list[str] = []
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves inside its own transaction; the hooks re-date in the same one.
+        old = form.initial.get("time_zone") if change else None
+        super().save_model(request, obj, form, change)
+        if change and "time_zone" in form.changed_data:
+            time_zone_changed(user=obj, old=old)
+
     fieldsets = [
         (None, {"fields": ["email", "password", "public_id"]}),
         (

@@ -53,10 +53,19 @@ def profile_update(*, form) -> User:
     user = form.instance
     old = User.objects.filter(pk=user.pk).values_list("time_zone", flat=True).first()
     form.save()
+    time_zone_changed(user=user, old=old)
+    return user
+
+
+def time_zone_changed(*, user: User, old: str | None) -> None:
+    """Tell the TIME_ZONE_HOOKS that ``user`` (saved) moved from zone ``old``.
+
+    Every way a zone changes calls this (the profile page, the admin's user page), so what an app
+    stores per local day or month follows the person wherever the change was made.
+    """
     if old is not None and old != user.time_zone:
         for hook in TIME_ZONE_HOOKS:
             hook(user=user, old=old, new=user.time_zone)
-    return user
 
 
 # Called inside the transaction of every account status change as hook(user=, old=, new=, by=):

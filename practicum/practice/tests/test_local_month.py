@@ -213,3 +213,38 @@ def test_saving_without_a_new_start_does_not_load_the_mentor(mentor, django_asse
     session.save()
     session.refresh_from_db()
     assert session.local_month == datetime.date(2026, 4, 1)
+
+
+def test_a_zone_changed_in_the_admin_re_dates_the_sessions_too(client, site_admin, mentor):
+    relationship = declare(mentor)
+    _zoned(mentor, "UTC")
+    SupervisionSession.objects.bulk_create(
+        [_session(mentor, relationship, datetime.datetime(2026, 3, 31, 22, 30, tzinfo=UTC))]
+    )
+    client.force_login(site_admin)
+    url = reverse("admin:accounts_user_change", args=[mentor.pk])
+    grant = mentor.role_grants.get()
+    response = client.post(
+        url,
+        {
+            "email": mentor.email,
+            "full_name": mentor.full_name,
+            "country": "",
+            "time_zone": "Europe/Madrid",
+            "preferred_language": "en",
+            "bio": "",
+            "membership_status": mentor.membership_status,
+            "membership_number": mentor.membership_number,
+            "membership_valid_until": "",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "role_grants-TOTAL_FORMS": "1",
+            "role_grants-INITIAL_FORMS": "1",
+            "role_grants-0-id": str(grant.pk),
+            "role_grants-0-user": str(mentor.pk),
+            "role_grants-0-role": grant.role,
+        },
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert SupervisionSession.objects.get().local_month == datetime.date(2026, 4, 1)

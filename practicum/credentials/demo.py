@@ -2,16 +2,32 @@
 
 Samir (the supervisor) holds an active CMM, shown as a badge on his public profile. Maya (the
 mentor) completed a CPM cycle and has applied for the CMM: her paid application waits in the
-credentialing queue with its target decision date.
+credentialing queue with its target decision date. Tomás Herrera declared the CPM he was issued
+before the platform, waiting for verification; the demo centre's renewal of its accreditation is
+paid and waits for a reviewer.
 """
 
 import datetime
 
-from django.utils import timezone
+import io
 
-from practicum.credentials import payments, services
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from reportlab.pdfgen import canvas
+
+from practicum.credentials import accreditation, payments, services
+from practicum.credentials.services.declared import declared_credential_submit
 from practicum.credentials.loader import rule_set_load_all
-from practicum.credentials.models import Application, Credential, RuleSet, add_years, body_today
+from practicum.credentials.models import (
+    Application,
+    Credential,
+    CredentialType,
+    DeclaredCredential,
+    RuleSet,
+    add_years,
+    body_today,
+)
+from practicum.institutions.models import AccreditationApplication, CentreMember, TrainingCentre
 from practicum.practice.models import MentoringEngagement, Reference, TrainingRecord
 
 # Maya's further mentees: names, none repeated.
@@ -126,7 +142,79 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
     )
 
 
+def _pdf(name: str, lines: list[str]) -> SimpleUploadedFile:
+    """A small real PDF (uploads are checked by content, page by page)."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for n, line in enumerate(lines):
+        page.drawString(72, 760 - 18 * n, line)
+    page.save()
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
+def _tomas_declares_his_cpm() -> None:
+    from practicum.supervision.demo import applicant
+
+    if DeclaredCredential.objects.exists():
+        return
+    tomas = applicant()
+    issued = add_years(body_today(), -1) - datetime.timedelta(days=40)
+    declared_credential_submit(
+        holder=tomas,
+        credential_type=CredentialType.objects.get(code="CPM"),
+        number="IMC-CPM-2024-000318",
+        issued_on=issued,
+        valid_from=issued,
+        expires_on=add_years(issued, 3),
+        evidence=_pdf(
+            "cpm-certificate.pdf",
+            ["Certified Professional Mentor", "Tomás Herrera", "IMC-CPM-2024-000318"],
+        ),
+    )
+
+
+def _the_centre_renews_its_accreditation(staff) -> None:
+    member = (
+        CentreMember.objects.filter(role=CentreMember.Role.ADMIN, user__isnull=False)
+        .select_related("centre", "user")
+        .first()
+    )
+    if member is None or AccreditationApplication.objects.exists():
+        return
+    centre: TrainingCentre = member.centre
+    application = accreditation.application_submit(
+        centre=centre,
+        by=member.user,
+        kind="accredited",
+        organisation=(
+            "A not-for-profit institute in Madrid training mentors for health and education "
+            "since 2012; twelve faculty, two programmes a year."
+        ),
+        programmes=list(centre.programmes.all()),
+        faculty=[
+            {"name": "Inés Navarro", "credentials": "CMM"},
+            {"name": "Jorge Blanco", "credentials": "CPM, MSc Organisational Psychology"},
+        ],
+        files=[_pdf("faculty-and-curriculum.pdf", ["Faculty and curriculum", centre.name])],
+    )
+    invoice = application.invoice
+    accreditation.fee_payment_record(
+        invoice=invoice,
+        by=staff,
+        confirmation=payments.Confirmation(
+            idempotency_key=f"demo-{invoice.number}",
+            amount=invoice.amount,
+            currency=invoice.currency,
+            received_on=body_today(),
+            provider_reference="DEMO-TRANSFER-ACC",
+        ),
+    )
+
+
 def load(people: dict) -> None:
     rule_set_load_all()
     _samir_holds_a_cmm(people["supervisor"])
     _maya_applies_for_the_cmm(people["mentor"], people["credentialing"])
+    _tomas_declares_his_cpm()
+    accreditation.rules_load_all()
+    _the_centre_renews_its_accreditation(people["credentialing"])

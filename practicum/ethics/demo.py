@@ -1,5 +1,5 @@
 """Demo ethics cases for `manage.py load_demo` (idempotent, development only): one case at each
-stage, all about Paolo Practitioner (practitioner@demo.practicum.test, a member, password as
+stage, all about Paolo Ferreira (practitioner@demo.practicum.test, a member, password as
 the other demo people), handled by Emeka Nwosu and six more ethics staff for the two panels."""
 
 import datetime
@@ -31,6 +31,9 @@ def _user(email: str, name: str, *roles: str) -> User:
     if created:
         user.set_password(PASSWORD)
         user.save()
+    elif user.full_name != name:  # an older demo named people after their role
+        user.full_name = name
+        user.save(update_fields=["full_name"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -40,7 +43,7 @@ def _user(email: str, name: str, *roles: str) -> User:
 
 
 def _professional() -> User:
-    paolo = _user("practitioner@demo.practicum.test", "Paolo Practitioner", Role.MENTOR)
+    paolo = _user("practitioner@demo.practicum.test", "Paolo Ferreira", Role.MENTOR)
     today = body_today()
     paolo.membership_status = User.Membership.MEMBER
     paolo.membership_number = paolo.membership_number or "IMC-M-0777"

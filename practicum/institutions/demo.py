@@ -1,6 +1,7 @@
 """Demo records (called by `load_demo` through its per-app `demo.load(people)`): one accredited
-centre with a programme and a cohort; Ines administers it; Maya, the demo mentor, is a graduate,
-so her training record from that centre shows Verified by the centre. Idempotent."""
+centre with a programme and a cohort; Inés administers it; Maya, the demo mentor, is a graduate
+and one of its mentors, so her training record from that centre shows Verified by the centre and
+the group and lab the centre reserves (supervision's demo) show to her. Idempotent."""
 
 import datetime
 import secrets
@@ -82,6 +83,17 @@ def load(people: dict) -> None:
     maya = people.get("mentor")
     if maya is None:
         return
+    if not centre.members.filter(user=maya).exists():
+        # She joined the centre's page, so the groups and labs it reserves show to her.
+        CentreMember.objects.create(
+            centre=centre,
+            role=CentreMember.Role.MENTOR,
+            email=maya.email,
+            user=maya,
+            token_hash=token_digest(secrets.token_urlsafe(24)),
+            invited_by=ines,
+            joined_at=timezone.now(),
+        )
     if not Graduate.objects.filter(programme=programme, user=maya).exists():
         Graduate.objects.create(
             programme=programme,

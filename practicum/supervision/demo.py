@@ -1,13 +1,21 @@
 """Demo supervision for `manage.py load_demo` (idempotent): Samir's profile and weekly slots,
-a booking with Maya, a small group with a past session already in Maya's log, and a lab.
+a booking with Maya, a small group with a past session already in Maya's log, a lab, a group and
+a lab the demo centre reserves for its mentors, and Tomás Herrera's application to become a
+supervisor waiting in the credentialing staff's queue.
 
 The demo people are fixed by `load_demo` (one per role), so the directory shows one supervisor.
 """
 
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
+from practicum.accounts import services as account_services
+from practicum.accounts.models import Role, User
+from practicum.frameworks.services import current_code, pledge_accept
+from practicum.institutions.models import CentreMember, TrainingCentre
+from practicum.practice.models import MentoringEngagement
 from practicum.supervision import services
 from practicum.supervision.loader import rules_load_all
 from practicum.supervision.models import (
@@ -16,9 +24,13 @@ from practicum.supervision.models import (
     GroupSession,
     ReflectionModel,
     SupervisionGroup,
+    SupervisorApplication,
     SupervisorProfile,
     ThematicLab,
 )
+
+# A mentor who is not a sign-in of the demo: applies to supervise, declares an older credential.
+APPLICANT_EMAIL = "tomas.herrera@demo.practicum.test"
 
 
 def load(people: dict) -> None:
@@ -28,6 +40,100 @@ def load(people: dict) -> None:
     _booking(samir, maya)
     _group(samir, maya)
     _lab(people["credentialing"], samir, maya)
+    if "institution" in people:
+        _reserved_for_the_centre(people["institution"], samir)
+    _supervisor_application()
+
+
+def applicant() -> User:
+    """Tomás Herrera, a member mentor in Mexico City (credentials' demo uses him too)."""
+    tomas, created = User.objects.get_or_create(
+        email=APPLICANT_EMAIL,
+        defaults={
+            "full_name": "Tomás Herrera",
+            "time_zone": "America/Mexico_City",
+            "preferred_language": "es",
+        },
+    )
+    if created:
+        tomas.set_unusable_password()
+        tomas.save()
+        EmailAddress.objects.create(user=tomas, email=tomas.email, verified=True, primary=True)
+        account_services.role_grant(user=tomas, role=Role.MENTOR)
+        code = current_code()
+        if code is not None:
+            pledge_accept(user=tomas, framework=code)
+    return tomas
+
+
+def _supervisor_application() -> None:
+    if SupervisorApplication.objects.exists():
+        return
+    tomas = applicant()
+    today = timezone.localdate()
+    names = ["Elena Ruiz", "Pablo Soto", "Carmen Vega", "Diego Marín", "Lucía Paredes"]
+    for n, name in enumerate(names):
+        MentoringEngagement.objects.create(
+            mentor=tomas,
+            mentee_name=name,
+            mentee_email=f"mentee.{n + 1}.herrera@demo.practicum.test",
+            kind="external",
+            started_on=today - datetime.timedelta(days=1400 - n * 150),
+            ended_on=today - datetime.timedelta(days=1100 - n * 150),
+            status="completed",
+        )
+    services.application_submit(
+        applicant=tomas,
+        years_of_practice=7,
+        experience=(
+            "Seven years mentoring early-career engineers and, since 2022, new managers in "
+            "public health; I run my practice's peer reflection circle."
+        ),
+        training_programme="Supervision of Mentoring Practice",
+        training_provider="Institute of Mentoring Practice",
+        training_hours=42,
+        training_completed_on=today - datetime.timedelta(days=90),
+        statement=(
+            "To give mentors in Spanish-speaking teams the reflective space I found in my own "
+            "supervision."
+        ),
+    )
+
+
+def _reserved_for_the_centre(ines, samir) -> None:
+    """The demo centre's own circle and lab, arranged by Inés with Samir facilitating."""
+    centre = TrainingCentre.objects.filter(
+        members__user=ines, members__role=CentreMember.Role.ADMIN
+    ).first()
+    if centre is None or SupervisionGroup.objects.filter(reserved_for=centre).exists():
+        return
+    services.centre_group_arrange(
+        centre=centre,
+        by=ines,
+        facilitator=samir,
+        name="Graduates' circle",
+        description=(
+            "For the centre's graduates in their first two years of practice: one case a "
+            "session, with the Reflective Conversation Framework."
+        ),
+        reflection_model=ReflectionModel.objects.get(code="reflective-conversation"),
+        capacity=8,
+        duration_minutes=90,
+    )
+    services.centre_lab_arrange(
+        centre=centre,
+        by=ines,
+        facilitators=[samir],
+        title="Endings and referrals",
+        theme="Ending well",
+        description="Closing a mentoring relationship well, and when to refer a mentee on.",
+        starts_at=(timezone.now() + datetime.timedelta(days=60)).replace(
+            hour=12, minute=0, second=0, microsecond=0
+        ),
+        duration_minutes=120,
+        capacity=16,
+        cpd_hours=2,
+    )
 
 
 def _profile(samir) -> None:
@@ -116,7 +222,7 @@ def _group(samir, maya) -> None:
 
 
 def _lab(staff, samir, maya) -> None:
-    if ThematicLab.objects.exists():
+    if ThematicLab.objects.filter(reserved_for__isnull=True).exists():
         return
     starts = (timezone.now() + datetime.timedelta(days=45)).replace(
         hour=13, minute=0, second=0, microsecond=0

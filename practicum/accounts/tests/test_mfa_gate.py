@@ -24,7 +24,7 @@ def test_staff_with_mfa_reach_their_pages(client, staff):
     ("persona", "url_name"),
     [
         ("ethics_staff", "ethics:staff_dashboard"),
-        ("institution_admin", "credentials:institution_dashboard"),
+        ("institution_admin", "institutions:dashboard"),
     ],
 )
 def test_each_staff_role_reaches_its_own_dashboard(client, request, persona, url_name):

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from practicum.credentials.models import Application, Credential
+from practicum.credentials.models import Application, Credential, DeclaredCredential
+from practicum.institutions.models import AccreditationApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -19,3 +20,8 @@ def test_the_demo_has_an_application_in_the_queue_and_a_badge(settings, framewor
     badges = client.get(f"/credentials/holders/{samir.public_id}/badges/").content.decode()
     assert "Certified Master Mentor" in badges
     assert Credential.objects.count() == 2
+    # Every staff queue has something in it: a declaration and a paid accreditation renewal.
+    declared = DeclaredCredential.objects.get()
+    assert declared.status == "pending" and declared.holder.full_name == "Tomás Herrera"
+    renewal = AccreditationApplication.objects.get()
+    assert renewal.renewal and renewal.invoice.payment and renewal.target_date

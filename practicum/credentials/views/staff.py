@@ -421,4 +421,6 @@ def credential_manage(request, pk: int):
 
 @role_required(Role.INSTITUTION_ADMIN)
 def institution_dashboard(request):
-    return render(request, "credentials/institution_dashboard.html")
+    # The first institution page lived here and always said "no programme": the centre's own
+    # pages are the institutions app's; old links and bookmarks land there.
+    return redirect("institutions:dashboard", permanent=True)

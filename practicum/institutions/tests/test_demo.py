@@ -17,4 +17,5 @@ def test_the_demo_has_an_accredited_centre_and_mayas_training_verified(settings,
     assert graduate.user.email == "mentor@demo.practicum.test"
     facts = [t for t in gather(graduate.user).training if t.verified_hours is not None]
     assert len(facts) == 1 and facts[0].centre_type == "accredited"
-    assert centre.members.get().user.email == "institution@demo.practicum.test"
+    assert centre.members.get(role="admin").user.email == "institution@demo.practicum.test"
+    assert centre.members.get(role="mentor").user.email == "mentor@demo.practicum.test"

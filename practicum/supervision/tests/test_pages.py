@@ -29,9 +29,9 @@ def demo(frameworks, settings):
 def test_every_page_renders_for_its_people(client, demo):
     maya, samir, chloe = demo["mentor"], demo["supervisor"], demo["credentialing"]
     booking = Booking.objects.get()
-    group = SupervisionGroup.objects.get()
+    group = SupervisionGroup.objects.get(reserved_for=None)
     session = GroupSession.objects.filter(attendance_marked_at__isnull=True).first()
-    lab = ThematicLab.objects.get()
+    lab = ThematicLab.objects.get(reserved_for=None)
     entry = SupervisionSession.objects.get(mentor=maya, source__startswith="group_session:")
     pages = {
         maya: [

@@ -8,7 +8,6 @@ paid and waits for a reviewer.
 """
 
 import datetime
-
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +15,6 @@ from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from practicum.credentials import accreditation, payments, services
-from practicum.credentials.services.declared import declared_credential_submit
 from practicum.credentials.loader import rule_set_load_all
 from practicum.credentials.models import (
     Application,
@@ -27,6 +25,7 @@ from practicum.credentials.models import (
     add_years,
     body_today,
 )
+from practicum.credentials.services.declared import declared_credential_submit
 from practicum.institutions.models import AccreditationApplication, CentreMember, TrainingCentre
 from practicum.practice.models import MentoringEngagement, Reference, TrainingRecord
 

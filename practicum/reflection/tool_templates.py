@@ -43,7 +43,15 @@ from reportlab.platypus import (
 )
 
 from practicum.frameworks.models import EthicsClause, FrameworkVersion
-from practicum.lib.pdf import PdfFont, header_style, pdf_canvas, pdf_font, pdf_plain, pdf_text
+from practicum.lib.pdf import (
+    PdfFont,
+    fitting_size,
+    header_style,
+    pdf_canvas,
+    pdf_font,
+    pdf_plain,
+    pdf_text,
+)
 from practicum.lib.versioned import VersionedDocument
 from practicum.practice.models import SessionFormat, SupervisionSession
 from practicum.reflection.models import EthicsWorksheet, ToolVersion
@@ -72,7 +80,7 @@ SOURCES: Mapping[str, tuple[tuple[type[VersionedDocument], str], ...]] = {
     SELF_CARE: ((ToolVersion, ToolVersion.Kind.SELF_CARE),),
 }
 
-LINE_GAP = 0.8 * cm
+LINE_GAP = 0.72 * cm  # college-ruled: room to write by hand
 BOX = 9  # points: a tick box's side
 _CACHE: dict[tuple, bytes] = {}
 _CACHE_SIZE = 64
@@ -182,13 +190,14 @@ class WriteIn(Flowable):
 
     def wrap(self, available_width, available_height):
         self.width = available_width
-        return available_width, self.lines * LINE_GAP + 0.15 * cm
+        # a little room below the last line, before the next label
+        return available_width, self.lines * LINE_GAP + 0.35 * cm
 
     def draw(self):
         self.canv.setStrokeColor(colors.grey)
         self.canv.setLineWidth(0.4)
         for n in range(1, self.lines + 1):
-            y = self.lines * LINE_GAP + 0.15 * cm - n * LINE_GAP
+            y = self.lines * LINE_GAP + 0.35 * cm - n * LINE_GAP
             self.canv.line(0, y, self.width, y)
 
 
@@ -217,8 +226,11 @@ class _Footer:
 
     def __call__(self, canvas, doc) -> None:
         canvas.saveState()
+        text = pdf_plain(self.text, self.font)
+        room = doc.pagesize[0] - doc.leftMargin - doc.rightMargin - 1 * cm  # the page number's
+        canvas.setFont(self.font.regular, fitting_size(text, self.font.regular, 7.5, room, 5))
+        canvas.drawString(doc.leftMargin, 1 * cm, text)
         canvas.setFont(self.font.regular, 7.5)
-        canvas.drawString(doc.leftMargin, 1 * cm, pdf_plain(self.text, self.font))
         canvas.drawRightString(
             doc.pagesize[0] - doc.rightMargin, 1 * cm, pdf_plain(str(doc.page), self.font)
         )
@@ -228,7 +240,8 @@ class _Footer:
 class _Sheet:
     """A printable sheet: headings, prompts, ruled lines, boxes, tick-box grids."""
 
-    width = A4[0] - 4 * cm
+    # the frame's width: the page less its margins and the frame's own padding
+    width = A4[0] - 4 * cm - 12
 
     def __init__(self):
         self.font = pdf_font()
@@ -359,8 +372,8 @@ class _Sheet:
             pagesize=A4,
             leftMargin=2 * cm,
             rightMargin=2 * cm,
-            topMargin=1.8 * cm,
-            bottomMargin=2 * cm,
+            topMargin=1.5 * cm,
+            bottomMargin=1.7 * cm,
             title=title,
             subject=versions,
             author="Practicum",
@@ -508,12 +521,8 @@ def _session_log(
         _version(str(document.get_kind_display()), document.version)
         for document in (competencies, code)
     )
-    _header(
-        sheet,
-        title,
-        versions,
-        _("One supervision session per sheet: the hours and what you learned."),
-    )
+    # Everything fits one page: a log sheet is photocopied, one per session.
+    _header(sheet, title, versions)
     S = SupervisionSession
     sheet.fields_row(
         [
@@ -527,22 +536,21 @@ def _session_log(
     sheet.ticks([str(label) for _value, label in SessionFormat.choices], columns=3)
     sheet.prompt(_field_label(S, "focus"), 1)
     sheet.prompt(
-        _field_label(S, "cases_brought"), 3, str(S._meta.get_field("cases_brought").help_text)
+        _field_label(S, "cases_brought"), 2, str(S._meta.get_field("cases_brought").help_text)
     )
     for name, lines in (
-        ("key_learnings", 4),
-        ("actions", 3),
-        ("experience", 3),
-        ("feedback_to_supervisor", 2),
+        ("key_learnings", 3),
+        ("actions", 2),
+        ("experience", 2),
+        ("feedback_to_supervisor", 1),
     ):
         sheet.prompt(_field_label(S, name), lines)
-    sheet.heading(_field_label(S, "competencies"))
+    sheet.p(_field_label(S, "competencies"), "label")
     sheet.ticks(
         [f"{c.number}. {c.name}" for c in competencies.competencies.order_by("number")],
         columns=2,
     )
     sheet.prompt(_field_label(S, "clauses") + " " + _("(for example 1.B.3)"), 1)
-    sheet.space(0.4)
     sheet.fields_row([_("Signed off by the supervisor"), _("Date")])
     return sheet.build(title=title, versions=versions)
 

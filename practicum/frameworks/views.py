@@ -67,7 +67,8 @@ def official_text(framework: FrameworkVersion) -> dict:
         name = get_language_info(lang)["name_translated"]
     except KeyError:
         name = lang
-    return {"english_only": True, "lang": "en", "language_name": name}
+    # Inside a sentence: "traducción oficial al español", not "al Español".
+    return {"english_only": True, "lang": "en", "language_name": name[:1].lower() + name[1:]}
 
 
 def _current(kind: str, framework: FrameworkVersion, version: str | None):

@@ -23,3 +23,13 @@ def local(obj):
 def official_translation(obj) -> bool:
     """Whether an official text has an official translation in the active language."""
     return translations.is_official(obj)
+
+
+@register.filter
+def text_lang(obj, field: str) -> str:
+    """The language `{{ obj|localized:field }}` is in: the reader's where a translation exists,
+    else English (the official texts), for the `lang` attribute of its element."""
+    over = translations.translation_for(obj)
+    if over and isinstance(over.get(field), str) and over[field].strip():
+        return translations.active_language()
+    return "en"

@@ -76,6 +76,9 @@ class AuditEntry(models.Model):
         return action_label(self.action)
 
     def changes(self) -> list[tuple[str, object, object]]:
-        """(key, before, after) for every key either side names, in a stable order."""
+        """(label, before, after) for every key either side names, in a stable order; the label
+        is the key's name in the reader's language (`services.change_label`)."""
+        from practicum.audit.services import change_label
+
         keys = list(dict.fromkeys([*self.before, *self.after]))
-        return [(key, self.before.get(key), self.after.get(key)) for key in keys]
+        return [(change_label(key), self.before.get(key), self.after.get(key)) for key in keys]

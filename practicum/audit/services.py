@@ -23,6 +23,63 @@ def action_label(action: str) -> str:
     return str(_ACTION_LABELS.get(action, action))
 
 
+# The names of what changed (the keys of before/after), as staff read them. The entry keeps the
+# key; the trail shows its label in the reader's language. Apps may add theirs.
+_CHANGE_LABELS: dict[str, object] = {
+    "status": _("status"),
+    "role": _("role"),
+    "name": _("name"),
+    "hours": _("hours"),
+    "reason": _("reason"),
+    "owner": _("owner"),
+    "stage": _("stage"),
+    "note": _("note"),
+    "email": _("email"),
+    "member": _("member"),
+    "assigned_to": _("assigned to"),
+    "answer_due": _("answer due"),
+    "attended": _("attended"),
+    "attendance": _("attendance"),
+    "started_on": _("started on"),
+    "ended_on": _("ended on"),
+    "occurred_on": _("occurred on"),
+    "valid_from": _("valid from"),
+    "valid_until": _("valid until"),
+    "paused_since": _("paused since"),
+    "programme": _("programme"),
+    "centre": _("centre"),
+    "centre_name": _("centre name"),
+    "cohort": _("cohort"),
+    "mode": _("mode"),
+    "source": _("source"),
+    "record": _("record"),
+    "invoice": _("invoice"),
+    "scopes": _("scopes"),
+    "events": _("events"),
+    "facilitator": _("facilitator"),
+    "declared": _("declared"),
+    "imported": _("imported"),
+    "matched": _("matched"),
+    "format": _("format"),
+    "reasons_given": _("reasons given"),
+    "number": _("number"),
+    "expires_on": _("expires on"),
+    "amount": _("amount"),
+    "kind": _("kind"),
+    "code": _("code"),
+}
+
+
+def register_change_labels(labels: dict[str, object]) -> None:
+    """Register display labels (lazy translations) for keys of before/after."""
+    _CHANGE_LABELS.update(labels)
+
+
+def change_label(key: str) -> str:
+    label = _CHANGE_LABELS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
+
+
 def _name_of(user) -> str:
     if user is None:
         return ""

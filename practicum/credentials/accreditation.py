@@ -48,6 +48,7 @@ from practicum.institutions.models import (
 )
 from practicum.lib.conflict import Conflict
 from practicum.lib.emails import enqueue_email
+from practicum.lib.translations import version_files
 from practicum.lib.uploads import validate_evidence
 from practicum.lib.versioned import content_hash
 
@@ -90,7 +91,7 @@ def _check(doc: dict, name: str) -> None:
 def rules_load_all(directory: Path = DATA_DIR) -> list[AccreditationRules]:
     """Load every version file; idempotent; a published version with other content is refused."""
     loaded = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in version_files(directory, "*.yaml"):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         _check(doc, path.name)
         content = json.loads(json.dumps(doc, default=str))

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from practicum.credentials.models import CredentialType, RuleSet
 from practicum.credentials.rules import Rules, RulesError
+from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
@@ -54,6 +55,11 @@ def read_rule_file(path: Path) -> tuple[dict, Rules]:
 def rule_set_load(*, path: Path) -> LoadResult:
     content, rules = read_rule_file(path)
     digest = content_hash(content)
+    try:
+        # Not part of the digest: a translation may join a published version (lib.translations).
+        translations = read_translations(path, content)
+    except TranslationFileError as exc:
+        raise RuleFileError(str(exc)) from exc
     with transaction.atomic():
         credential_type, _created = CredentialType.objects.get_or_create(
             code=rules.code, defaults={"name": rules.name}
@@ -68,6 +74,9 @@ def rule_set_load(*, path: Path) -> LoadResult:
                 label=f"{path.name}: {rules.code} rules version {rules.version}",
                 error=RuleFileError,
             )
+            if existing.translations != translations:
+                existing.translations = translations
+                existing.save(update_fields=["translations"])
             return LoadResult(existing, created=False)
         rule_set = RuleSet.objects.create(
             credential_type=credential_type,
@@ -76,6 +85,7 @@ def rule_set_load(*, path: Path) -> LoadResult:
             rules_are_ours=rules.rules_are_ours,
             content=content,
             content_hash=digest,
+            translations=translations,
         )
         latest = RuleSet.objects.filter(credential_type=credential_type).order_by(
             "-effective_date", "-loaded_at"
@@ -87,4 +97,4 @@ def rule_set_load(*, path: Path) -> LoadResult:
 
 
 def rule_set_load_all(*, data_dir: Path = DATA_DIR) -> list[LoadResult]:
-    return [rule_set_load(path=path) for path in sorted(data_dir.glob("*.yaml"))]
+    return [rule_set_load(path=path) for path in version_files(data_dir, "*.yaml")]

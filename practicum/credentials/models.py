@@ -105,6 +105,8 @@ class RuleSet(models.Model):
     rules_are_ours = models.BooleanField(default=False)
     content = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
+    # {lang: overlay} from CMM-1.1.<lang>.yaml (lib.translations), outside content_hash.
+    translations = models.JSONField(default=dict, blank=True)
     loaded_at = models.DateTimeField(default=timezone.now)
 
     objects = RuleSetQuerySet.as_manager()
@@ -132,6 +134,20 @@ class RuleSet(models.Model):
     @cached_property
     def rules(self) -> Rules:
         return Rules.from_content(self.content, str(self))
+
+    @property
+    def local_rules(self) -> Rules:
+        """The rules with their texts (description, declaration) in the reader's language: what
+        pages show. Services and records use `rules`, the version as published."""
+        from practicum.lib.translations import active_language, localized_content
+
+        if not self.translations:
+            return self.rules
+        cache = self.__dict__.setdefault("_local_rules", {})
+        lang = active_language()
+        if lang not in cache:
+            cache[lang] = Rules.from_content(localized_content(self, lang), str(self))
+        return cache[lang]
 
 
 # --- Applications --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import yaml
 from django.db import transaction
 
 from practicum.ethics.models import ProcessRules
+from practicum.lib.translations import version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
@@ -77,7 +78,8 @@ def rules_load(*, path: Path) -> tuple[ProcessRules, bool]:
 
 
 def rules_load_all(*, data_dir: Path = DATA_DIR) -> list[tuple[ProcessRules, bool]]:
-    return [rules_load(path=path) for path in sorted(data_dir.glob("*.yaml"))]
+    # Translation files (1.0.es.yaml) beside a version are not versions (lib.translations).
+    return [rules_load(path=path) for path in version_files(data_dir, "*.yaml")]
 
 
 def current_rules() -> ProcessRules:

@@ -21,6 +21,7 @@ from practicum.frameworks.models import (
     QuestionnaireStatement,
     Sanction,
 )
+from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -78,6 +79,7 @@ def framework_load(*, path: Path) -> LoadResult:
             label=f"{path.name}: {doc['kind']} version {doc['version']}",
             error=FrameworkFileError,
         )
+        translations_store(existing, doc, path)
         return LoadResult(existing, created=False)
     builder = {
         Kind.CODE_OF_ETHICS: _build_code_of_ethics,
@@ -94,11 +96,12 @@ def framework_load(*, path: Path) -> LoadResult:
         )
         framework.content = builder(framework, doc, path.name)
         framework.save(update_fields=["content"])
+        translations_store(framework, doc, path)
     return LoadResult(framework, created=True)
 
 
 def framework_load_all(*, data_dir: Path = DATA_DIR) -> list[LoadResult]:
-    paths = sorted(data_dir.glob("*/*.yaml"))
+    paths = version_files(data_dir)
     return [framework_load(path=path) for path in paths]
 
 
@@ -227,3 +230,108 @@ def _build_questionnaire(framework: FrameworkVersion, doc: dict, where: str) -> 
     if expected != high + 1:
         raise FrameworkFileError(f"{where}: bands must cover {low}-{high} without gaps")
     return _prose(doc, "source", "introduction", "scale", "bands")
+
+
+# --- Translations ----------------------------------------------------------------------------
+
+# The body's own texts: only an official translation may be shown as the text itself.
+OFFICIAL_KINDS = frozenset({Kind.CODE_OF_ETHICS, Kind.COMPETENCIES})
+
+
+def _words(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _row_texts(doc: dict, over: dict) -> dict[tuple, dict]:
+    """{(row kind, identity): {field: text}} for one language's overlay of `doc`."""
+    rows: dict[tuple, dict] = {}
+
+    def put(key, **fields):
+        texts = {k: _words(v) for k, v in fields.items() if isinstance(v, str) and v.strip()}
+        if texts:
+            rows.setdefault(key, {}).update(texts)
+
+    kind = doc["kind"]
+    if kind == Kind.CODE_OF_ETHICS:
+        for group, g_over in zip(
+            doc.get("principle_groups", []), over.get("principle_groups", []), strict=False
+        ):
+            number = int(group["number"])
+            for section, s_over in zip(group["sections"], g_over.get("sections", []), strict=False):
+                letter = str(section["letter"]).upper()
+                for index, text in enumerate(s_over.get("clauses", []), start=1):
+                    put(
+                        ("clause", f"{number}.{letter}.{index}"),
+                        text=text,
+                        group_name=g_over.get("name"),
+                        section_title=s_over.get("title"),
+                    )
+        for position, s_over in enumerate(over.get("sanctions", []), start=1):
+            put(
+                ("sanction", position),
+                name=s_over.get("name"),
+                description=s_over.get("description"),
+            )
+    elif kind == Kind.COMPETENCIES:
+        for item, i_over in zip(
+            doc.get("competencies", []), over.get("competencies", []), strict=False
+        ):
+            number = int(item["number"])
+            put(
+                ("competency", number),
+                name=i_over.get("name"),
+                description=i_over.get("description"),
+            )
+            for index, text in enumerate(i_over.get("indicators", []), start=1):
+                put(("indicator", f"{number}.{index}"), text=text)
+    elif kind == Kind.READINESS_QUESTIONNAIRE:
+        for statement, s_over in zip(
+            doc.get("statements", []), over.get("statements", []), strict=False
+        ):
+            put(("statement", statement["code"]), text=s_over.get("text"))
+    return rows
+
+
+def translations_store(framework: FrameworkVersion, doc: dict, path: Path) -> None:
+    """Store the translations beside `path` on the version and its rows. The version's content
+    and rows stay as published (content_hash is the version file's alone), so this runs for a
+    version loaded long ago too; a translation file that would change content is refused."""
+    try:
+        translations = read_translations(path, doc)
+    except TranslationFileError as exc:
+        raise FrameworkFileError(str(exc)) from exc
+    if doc["kind"] in OFFICIAL_KINDS:
+        for lang, over in translations.items():
+            if not over.get("official"):
+                raise FrameworkFileError(
+                    f"{path.name}: the {doc['kind']} is the body's own text; a translation "
+                    f"({lang}) is shown only when the body has published it (official: true)"
+                )
+    if framework.translations == translations:
+        return
+    per_row: dict[tuple, dict] = {}
+    for lang, over in translations.items():
+        for key, texts in _row_texts(doc, over).items():
+            per_row.setdefault(key, {})[lang] = texts
+    with transaction.atomic():
+        framework.translations = translations
+        framework.save(update_fields=["translations"])
+        framework.__dict__.pop("_localized_cache", None)
+        querysets = {
+            "clause": (EthicsClause.objects.filter(framework=framework), "identifier"),
+            "sanction": (Sanction.objects.filter(framework=framework), "position"),
+            "competency": (Competency.objects.filter(framework=framework), "number"),
+            "indicator": (
+                BehaviouralIndicator.objects.filter(competency__framework=framework),
+                "identifier",
+            ),
+            "statement": (QuestionnaireStatement.objects.filter(framework=framework), "code"),
+        }
+        for row_kind, (queryset, identity) in querysets.items():
+            changed = []
+            for row in queryset:
+                wanted = per_row.get((row_kind, getattr(row, identity)), {})
+                if row.translations != wanted:
+                    row.translations = wanted
+                    changed.append(row)
+            queryset.model.objects.bulk_update(changed, ["translations"], batch_size=200)

@@ -42,6 +42,9 @@ class EthicsClause(models.Model):
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
     position = models.PositiveIntegerField()
+    # {lang: {field: text}} from the version's translation files (lib.translations): the row
+    # cited stays the same; only what it reads like in another language is added.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -64,6 +67,9 @@ class Sanction(models.Model):
     position = models.PositiveSmallIntegerField(help_text="1 is the mildest")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    # {lang: {field: text}} from the version's translation files (lib.translations): the row
+    # cited stays the same; only what it reads like in another language is added.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -82,6 +88,9 @@ class Competency(models.Model):
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=120)
     description = models.TextField()
+    # {lang: {field: text}} from the version's translation files (lib.translations): the row
+    # cited stays the same; only what it reads like in another language is added.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -103,6 +112,9 @@ class BehaviouralIndicator(models.Model):
     number = models.PositiveSmallIntegerField()
     identifier = models.CharField(max_length=16, help_text="competency.indicator, e.g. 3.4")
     text = models.TextField()
+    # {lang: {field: text}} from the version's translation files (lib.translations): the row
+    # cited stays the same; only what it reads like in another language is added.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -125,6 +137,9 @@ class QuestionnaireStatement(models.Model):
     code = models.CharField(max_length=8)
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
+    # {lang: {field: text}} from the version's translation files (lib.translations): the row
+    # cited stays the same; only what it reads like in another language is added.
+    translations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -5,10 +5,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info
 
 from practicum.frameworks import ranking, services
 from practicum.frameworks.forms import PledgeForm, SearchForm
 from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
+from practicum.lib.translations import active_language, is_official, localized
 
 Kind = FrameworkVersion.Kind
 
@@ -44,9 +46,29 @@ def _code_groups(framework: FrameworkVersion) -> list[dict]:
                 for c in clauses
                 if c.group_number == group["number"] and c.section_letter == section["letter"]
             ]
-            sections.append({**section, "clauses": section_clauses})
-        groups.append({**group, "sections": sections})
+            title = localized(section_clauses[0], "section_title") if section_clauses else None
+            sections.append(
+                {**section, "title": title or section["title"], "clauses": section_clauses}
+            )
+        first = next((c for c in clauses if c.group_number == group["number"]), None)
+        name = localized(first, "group_name") if first else None
+        groups.append({**group, "name": name or group["name"], "sections": sections})
     return groups
+
+
+def official_text(framework: FrameworkVersion) -> dict:
+    """How an official text (the Code, the Competencies) shows in the reader's language: its
+    official translation where the body has published one, else the English with a note.
+    `lang` goes on the blocks of the text so a screen reader reads English as English."""
+    lang = active_language()
+    if lang.split("-")[0] == "en" or is_official(framework, lang):
+        return {"english_only": False, "lang": lang}
+    try:
+        name = get_language_info(lang)["name_translated"]
+    except KeyError:
+        name = lang
+    # Inside a sentence: "traducción oficial al español", not "al Español".
+    return {"english_only": True, "lang": "en", "language_name": name[:1].lower() + name[1:]}
 
 
 def _current(kind: str, framework: FrameworkVersion, version: str | None):
@@ -64,6 +86,7 @@ def code_of_ethics(request, version: str | None = None):
             "framework": framework,
             "groups": SimpleLazyObject(lambda: _code_groups(framework)),
             "sanctions": framework.sanctions.all(),
+            "official": official_text(framework),
             "versions": _versions(Kind.CODE_OF_ETHICS),
             "current": _current(Kind.CODE_OF_ETHICS, framework, version),
             "latest_pk": FrameworkVersion.objects.latest_pk(Kind.CODE_OF_ETHICS),
@@ -83,6 +106,7 @@ def competencies(request, version: str | None = None):
         {
             "framework": framework,
             "competencies": items,
+            "official": official_text(framework),
             "versions": _versions(Kind.COMPETENCIES),
             "current": _current(Kind.COMPETENCIES, framework, version),
             "latest_pk": FrameworkVersion.objects.latest_pk(Kind.COMPETENCIES),

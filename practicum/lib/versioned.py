@@ -93,6 +93,9 @@ class VersionedDocument(models.Model):
     effective_date = models.DateField()
     content = models.JSONField(default=dict)
     content_hash = models.CharField(max_length=64)
+    # {lang: overlay} from the sibling files 1.0.<lang>.yaml (lib.translations): not part of
+    # content_hash, so a translation may be added to a published version.
+    translations = models.JSONField(default=dict, blank=True)
     loaded_at = models.DateTimeField(default=timezone.now)
 
     objects = VersionedQuerySet.as_manager()
@@ -102,6 +105,25 @@ class VersionedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.version}"
+
+    @property
+    def local(self) -> dict:
+        """`content` in the active language (English where a text is not translated)."""
+        from practicum.lib.translations import localized_content
+
+        return localized_content(self)
+
+    @property
+    def local_title(self) -> str:
+        from practicum.lib.translations import localized
+
+        return localized(self, "title")
+
+    @property
+    def translations_digest(self) -> str:
+        from practicum.lib.translations import translations_digest
+
+        return translations_digest(self.translations)
 
 
 def _forget_on_change(sender, instance, **kwargs) -> None:

@@ -52,9 +52,9 @@ def readiness_index(request):
     attempts = ReadinessAttempt.objects.filter(mentor=request.user).select_related("framework")
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
     recent = list(attempts[:CHART_POINTS])[::-1]
-    bands = recent[-1].framework.content.get("bands", []) if recent else []
+    bands = recent[-1].framework.local.get("bands", []) if recent else []
     for attempt in page:
-        band = scoring.band_for(attempt.framework.content.get("bands", []), attempt.total)
+        band = scoring.band_for(attempt.framework.local.get("bands", []), attempt.total)
         attempt.band_label = band["label"] if band else ""
     chart = (
         charts.line_chart(
@@ -101,8 +101,8 @@ def readiness_take(request):
 
 def _readiness_steps(version: str) -> dict:
     for tool in ToolVersion.objects.filter(kind=Kind.READINESS_STEPS).order_by("-effective_date"):
-        if tool.content.get("questionnaire_version") == version:
-            return tool.content.get("steps", {})
+        if tool.local.get("questionnaire_version") == version:
+            return tool.local.get("steps", {})
     return {}
 
 
@@ -136,7 +136,7 @@ def readiness_result(request, pk: int):
         }
         for code in lowest
     ]
-    bands = attempt.framework.content.get("bands", [])
+    bands = attempt.framework.local.get("bands", [])
     return render(
         request,
         "reflection/readiness_result.html",
@@ -164,20 +164,20 @@ def readiness_delete(request, pk: int):
 
 
 def _selfcare_chart(checks: list[SelfCareCheck], tool: ToolVersion) -> charts.LineChart:
-    statements = len(tool.content["statements"])
+    statements = len(tool.local["statements"])
     top = statements * (tool.scale["max"] - tool.scale["min"])
     return charts.line_chart(
         [(f"{c.created_at:%Y-%m-%d}", c.score) for c in checks],
         low=0,
         high=top,
-        threshold=tool.content["prompt"]["at_or_above"],
+        threshold=tool.local["prompt"]["at_or_above"],
     )
 
 
 def _prompt_for(checks_oldest_first: list[SelfCareCheck]) -> scoring.SelfCarePrompt:
     if not checks_oldest_first:
         return scoring.selfcare_prompt([], {})
-    rule = checks_oldest_first[-1].tool.content["prompt"]
+    rule = checks_oldest_first[-1].tool.local["prompt"]
     return scoring.selfcare_prompt([c.score for c in checks_oldest_first], rule)
 
 
@@ -189,7 +189,7 @@ def selfcare_index(request):
     preference = SelfCarePreference.objects.filter(mentor=request.user).first()
     page = Paginator(checks, PAGE_SIZE).get_page(request.GET.get("page"))
     for check in page:
-        band = scoring.band_for(check.tool.content["bands"], check.score)
+        band = scoring.band_for(check.tool.local["bands"], check.score)
         check.band_label = band["label"] if band else ""
     return render(
         request,
@@ -235,7 +235,7 @@ def selfcare_take(request):
 @member_required(Role.MENTOR)
 def selfcare_result(request, pk: int):
     check = get_own(request, SelfCareCheck.objects.select_related("tool"), pk)
-    window = check.tool.content["prompt"]["window"]
+    window = check.tool.local["prompt"]["window"]
     before = list(
         SelfCareCheck.objects.filter(mentor=request.user, created_at__lt=check.created_at)
         .select_related("tool")
@@ -251,14 +251,14 @@ def selfcare_result(request, pk: int):
             if s["code"] in check.answers and labels
             else "",
         }
-        for s in check.tool.content["statements"]
+        for s in check.tool.local["statements"]
     ]
     return render(
         request,
         "reflection/selfcare_result.html",
         {
             "check": check,
-            "band": scoring.band_for(check.tool.content["bands"], check.score),
+            "band": scoring.band_for(check.tool.local["bands"], check.score),
             "prompt": _prompt_for([*before, check]),
             "answers": answers,
             "top": len(answers) * (scale["max"] - scale["min"]),

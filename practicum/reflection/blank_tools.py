@@ -64,8 +64,7 @@ def blank_tools_pdf(*, compress: bool = True) -> bytes:
         pdf.p(" · ".join(labels), "muted")
         rows = [[_("Statement"), *labels]]
         rows += [
-            [s.get("text", "")] + [""] * len(labels)
-            for s in checklist.content.get("statements", [])
+            [s.get("text", "")] + [""] * len(labels) for s in checklist.local.get("statements", [])
         ]
         pdf.table(rows, [230] + [44] * len(labels))
     return pdf.build(title=_("Reflective tools: printable templates"), compress=compress)

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from practicum.accounts.models import User
 from practicum.lib.pdf import header_style, pdf_canvas
+from practicum.lib.translations import localized
 from practicum.practice.exports import mentor_zone, pdf_font, pdf_text
 from practicum.reflection import scoring
 from practicum.reflection.models import (
@@ -215,9 +216,13 @@ def _readiness_attempt(a: ReadinessAttempt) -> dict:
         "id": a.pk,
         "questionnaire_version": a.framework.version,
         "total": a.total,
-        "band": _band_label(a.framework.content.get("bands", []), a.total),
+        "band": _band_label(a.framework.local.get("bands", []), a.total),
         "scores": [
-            {"code": x.statement.code, "statement": x.statement.text, "score": x.score}
+            {
+                "code": x.statement.code,
+                "statement": localized(x.statement, "text"),
+                "score": x.score,
+            }
             for x in a.answers.all()
         ],
         "created_at": a.created_at,
@@ -229,10 +234,10 @@ def _selfcare(c: SelfCareCheck) -> dict:
         "id": c.pk,
         "checklist_version": c.tool.version,
         "score": c.score,
-        "band": _band_label(c.tool.content.get("bands", []), c.score),
+        "band": _band_label(c.tool.local.get("bands", []), c.score),
         "answers": [
             {"code": s["code"], "statement": s["text"], "value": c.answers.get(s["code"])}
-            for s in c.tool.content.get("statements", [])
+            for s in c.tool.local.get("statements", [])
         ],
         "note": c.note,
         "created_at": c.created_at,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import User
 from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.lib.translations import localized
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 from practicum.reflection import services
 from practicum.reflection.models import (
@@ -315,7 +316,7 @@ class WorksheetConclusionForm(forms.ModelForm):
 class ReadinessForm(forms.Form):
     def __init__(self, *args, framework: FrameworkVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        scale = framework.content.get("scale", {})
+        scale = framework.local.get("scale", {})
         low, high = scale.get("min", 1), scale.get("max", 5)
         choices = [(str(v), str(v)) for v in range(low, high + 1)]
         choices[0] = (str(low), f"{low} · {scale.get('min_label', '')}".strip(" ·"))
@@ -323,7 +324,7 @@ class ReadinessForm(forms.Form):
         self.statements = list(framework.statements.all())
         for statement in self.statements:
             self.fields[f"s{statement.pk}"] = forms.TypedChoiceField(
-                label=f"{statement.code}. {statement.text}",
+                label=f"{statement.code}. {localized(statement, 'text')}",
                 choices=choices,
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "scale"}),
@@ -345,7 +346,7 @@ class SelfCareForm(forms.Form):
 
     def __init__(self, *args, tool: ToolVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.statements = tool.content["statements"]
+        self.statements = tool.local["statements"]
         choices = [(str(value), label) for value, label in tool.scale_choices]
         notes = self.fields.pop("note")
         for statement in self.statements:

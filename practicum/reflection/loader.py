@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from django.db import IntegrityError, transaction
 
+from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
 from practicum.reflection.models import ToolVersion
 
@@ -65,6 +66,11 @@ def _as_json(doc: dict) -> dict:
 def tool_load(*, path: Path) -> LoadResult:
     doc = read_tool_file(path)
     digest = content_hash(doc)
+    try:
+        # Checked before anything is stored; not part of the digest (lib.translations).
+        translations = read_translations(path, doc)
+    except TranslationFileError as exc:
+        raise ToolFileError(str(exc)) from exc
     existing = ToolVersion.objects.filter(kind=doc["kind"], version=doc["version"]).first()
     if existing is not None:
         ensure_unchanged(
@@ -73,6 +79,9 @@ def tool_load(*, path: Path) -> LoadResult:
             label=f"{path.name}: {doc['kind']} version {doc['version']}",
             error=ToolFileError,
         )
+        if existing.translations != translations:
+            existing.translations = translations
+            existing.save(update_fields=["translations"])
         return LoadResult(existing, created=False)
     content = {
         k: v
@@ -88,6 +97,7 @@ def tool_load(*, path: Path) -> LoadResult:
                 effective_date=doc["effective_date"],
                 content=content,
                 content_hash=digest,
+                translations=translations,
             )
     except IntegrityError:
         # Loaded meanwhile by another process: the same file, so the same content.
@@ -98,7 +108,7 @@ def tool_load(*, path: Path) -> LoadResult:
 
 
 def tool_load_all(*, data_dir: Path | None = None) -> list[LoadResult]:
-    return [tool_load(path=path) for path in sorted((data_dir or DATA_DIR).glob("*/*.yaml"))]
+    return [tool_load(path=path) for path in version_files(data_dir or DATA_DIR)]
 
 
 # --- Checks per kind ------------------------------------------------------------------------

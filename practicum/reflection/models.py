@@ -70,12 +70,13 @@ class ToolVersion(VersionedDocument):
     # Reflective Conversation Framework
     @property
     def steps(self) -> list[dict]:
-        return self.content.get("steps", [])
+        # In the reader's language; keys, order and flags are the version's own.
+        return self.local.get("steps", [])
 
     # Scales (self-care, competency)
     @property
     def scale(self) -> dict:
-        return self.content.get("scale", {})
+        return self.local.get("scale", {})
 
     @property
     def scale_choices(self) -> list[tuple[int, str]]:

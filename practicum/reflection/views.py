@@ -37,7 +37,7 @@ Kind = ToolVersion.Kind
 
 def suggested_themes() -> list[str]:
     tool = services.current_tool(Kind.THEMES)
-    return list(tool.content.get("themes", [])) if tool else []
+    return list(tool.local.get("themes", [])) if tool else []
 
 
 def _reflections(request):
@@ -87,7 +87,7 @@ def toolkit(request):
     if latest_checks:
         tool = latest_checks[0].tool
         prompt = scoring.selfcare_prompt(
-            [c.score for c in reversed(latest_checks)], tool.content["prompt"]
+            [c.score for c in reversed(latest_checks)], tool.local["prompt"]
         )
     return render(
         request,

@@ -39,6 +39,9 @@ def application_create(request):
             messages.success(request, _("Your application is sent to the credentialing staff."))
             return redirect("supervision:application_detail", pk=application.pk)
     criteria = services.eligibility_evaluate(user=me, rule_set=rule_set) if rule_set else []
+    if rule_set is not None:
+        texts = rule_set.local_texts()
+        criteria = [{**c, "text": texts.get(c["code"], c["text"])} for c in criteria]
     return render(
         request,
         "supervision/application_form.html",

@@ -392,6 +392,9 @@ class GroupForm(forms.ModelForm):
         self.fields["reflection_model"].queryset = ReflectionModel.objects.order_by(
             "name", "-version"
         )
+        self.fields["reflection_model"].label_from_instance = lambda model: (
+            f"{model.local_name} ({model.version})"
+        )
         self.fields["reflection_model"].help_text = _(
             "Its steps are the agenda shown on every session page."
         )

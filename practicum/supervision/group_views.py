@@ -305,7 +305,7 @@ def group_session_detail(request, code: str):
         {
             "session": session,
             "group": group,
-            "steps": group.reflection_model.steps,
+            "steps": group.reflection_model.local_steps,
             "is_facilitator": is_facilitator,
             "form": form,
             "attended": attended,

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
 from practicum.supervision.models import EligibilityRuleSet, ReflectionModel
 
@@ -83,12 +84,14 @@ def eligibility_load(*, path: Path) -> LoadResult:
     if len({c["code"] for c in criteria}) != len(criteria):
         raise RulesFileError(f"{where}: two criteria share a code")
     digest = content_hash(doc)
+    translations = _translations(path, doc)
     label = f"eligibility {doc['version']}"
     existing = EligibilityRuleSet.objects.filter(version=doc["version"]).first()
     if existing is not None:
         ensure_unchanged(
             existing, digest=digest, label=f"{path.name}: {label}", error=RulesFileError
         )
+        _store_translations(existing, translations)
         return LoadResult(label, created=False)
     EligibilityRuleSet.objects.create(
         version=doc["version"],
@@ -97,8 +100,24 @@ def eligibility_load(*, path: Path) -> LoadResult:
         introduction=" ".join(str(doc.get("introduction") or "").split()),
         criteria=criteria,
         content_hash=digest,
+        translations=translations,
     )
     return LoadResult(label, created=True)
+
+
+def _translations(path: Path, doc: dict) -> dict:
+    """The translations beside `path`, checked against the version (lib.translations): not part
+    of the digest, so one may join a published version."""
+    try:
+        return read_translations(path, doc)
+    except TranslationFileError as exc:
+        raise RulesFileError(str(exc)) from exc
+
+
+def _store_translations(existing, translations: dict) -> None:
+    if existing.translations != translations:
+        existing.translations = translations
+        existing.save(update_fields=["translations"])
 
 
 def reflection_model_load(*, path: Path) -> LoadResult:
@@ -121,12 +140,14 @@ def reflection_model_load(*, path: Path) -> LoadResult:
             }
         )
     digest = content_hash(doc)
+    translations = _translations(path, doc)
     label = f"reflection model {code} {doc['version']}"
     existing = ReflectionModel.objects.filter(code=code, version=doc["version"]).first()
     if existing is not None:
         ensure_unchanged(
             existing, digest=digest, label=f"{path.name}: {label}", error=RulesFileError
         )
+        _store_translations(existing, translations)
         return LoadResult(label, created=False)
     ReflectionModel.objects.create(
         code=code,
@@ -135,15 +156,16 @@ def reflection_model_load(*, path: Path) -> LoadResult:
         description=" ".join(str(doc.get("description") or "").split()),
         steps=steps,
         content_hash=digest,
+        translations=translations,
     )
     return LoadResult(label, created=True)
 
 
 @transaction.atomic
 def rules_load_all(*, data_dir: Path = DATA_DIR) -> list[LoadResult]:
-    results = [eligibility_load(path=p) for p in sorted((data_dir / "eligibility").glob("*.yaml"))]
+    results = [eligibility_load(path=p) for p in version_files(data_dir / "eligibility", "*.yaml")]
     results += [
         reflection_model_load(path=p)
-        for p in sorted((data_dir / "reflection_models").glob("*.yaml"))
+        for p in version_files(data_dir / "reflection_models", "*.yaml")
     ]
     return results

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import validate_time_zone
+from practicum.lib.translations import localized, localized_content
 from practicum.practice.models import FocusArea, SessionFormat
 
 LANGUAGE_CHOICES = sorted(((code, name) for code, name in ALL_LANGUAGES if "-" not in code))
@@ -56,6 +57,8 @@ class EligibilityRuleSet(models.Model):
     introduction = models.TextField(blank=True)
     criteria = models.JSONField(default=list)
     content_hash = models.CharField(max_length=64)
+    # {lang: overlay} from the sibling 1.0.<lang>.yaml (lib.translations), outside content_hash.
+    translations = models.JSONField(default=dict, blank=True)
     loaded_at = models.DateTimeField(default=timezone.now)
 
     objects = RuleSetQuerySet.as_manager()
@@ -65,6 +68,22 @@ class EligibilityRuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.version}"
+
+    # What pages show, in the reader's language; services and records read the fields.
+    @property
+    def local_title(self) -> str:
+        return localized(self, "title")
+
+    @property
+    def local_introduction(self) -> str:
+        return " ".join(str(localized(self, "introduction") or "").split())
+
+    def local_texts(self) -> dict[str, str]:
+        """Each criterion's text by code, in the reader's language."""
+        return {
+            c["code"]: " ".join(str(c["text"]).split())
+            for c in localized_content(self, field="criteria")
+        }
 
 
 class ReflectionModel(models.Model):
@@ -76,6 +95,8 @@ class ReflectionModel(models.Model):
     description = models.TextField(blank=True)
     steps = models.JSONField(default=list)
     content_hash = models.CharField(max_length=64)
+    # {lang: overlay} from the sibling 1.0.<lang>.yaml (lib.translations), outside content_hash.
+    translations = models.JSONField(default=dict, blank=True)
     loaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -86,6 +107,18 @@ class ReflectionModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})"
+
+    @property
+    def local_name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def local_description(self) -> str:
+        return " ".join(str(localized(self, "description") or "").split())
+
+    @property
+    def local_steps(self) -> list[dict]:
+        return localized_content(self, field="steps")
 
 
 # --- Becoming a supervisor ----------------------------------------------------------------

@@ -52,6 +52,11 @@ CREDENTIAL_EVENTS = {
 AUDIT_ACTIONS = {
     f"{'credential' if event in CREDENTIAL_EVENTS else 'application'}.{event.value}": event.label
     for event in Event
+} | {
+    # services/declared.py: credentials held before the platform.
+    "declared_credential.declared": gettext_lazy("Credential held before Practicum declared"),
+    "declared_credential.verified": gettext_lazy("Declared credential verified"),
+    "declared_credential.declined": gettext_lazy("Declared credential declined"),
 }
 
 

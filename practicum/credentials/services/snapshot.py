@@ -11,6 +11,7 @@ from practicum.credentials.evidence import mentor_zone
 from practicum.credentials.models import Application, ApplicationDocument, CitedRecord
 from practicum.credentials.rules import Rules
 from practicum.credentials.services._common import _json
+from practicum.lib.translations import active_language
 from practicum.practice.models import (
     CpdEntry,
     MentoringEngagement,
@@ -149,6 +150,11 @@ def _snapshot(application: Application, evaluation: Evaluation, rules: Rules) ->
             "started_on": relationship.started_on.isoformat(),
         }
     doc["declaration"] = {"text": rules.declaration}
+    shown = application.rule_set.local_rules.declaration
+    if shown != rules.declaration:
+        # The applicant read and ticked it in their language: the record keeps both, the
+        # version's own text first.
+        doc["declaration"]["shown"] = {"language": active_language(), "text": shown}
     return json.loads(_json(doc))
 
 

@@ -12,6 +12,7 @@ from practicum.credentials.loader import DATA_DIR, read_rule_file
 from practicum.credentials.models import Application, Credential, RuleSet, body_today
 from practicum.credentials.rules import Rules
 from practicum.credentials.services._common import Status
+from practicum.lib.translations import version_files
 from practicum.practice.progress import Targets
 
 # --- Rule sets and a mentor's standing -------------------------------------------------------
@@ -224,7 +225,7 @@ def dashboard_targets(today: datetime.date) -> Targets | None:
 
 def _rules_from_files(today: datetime.date):
     in_force = []
-    for path in sorted(DATA_DIR.glob(f"{DASHBOARD_CREDENTIAL}-*.yaml")):
+    for path in version_files(DATA_DIR, f"{DASHBOARD_CREDENTIAL}-*.yaml"):
         _content, rules = read_rule_file(path)
         if rules.effective_date <= today:
             in_force.append(rules)

@@ -154,7 +154,7 @@ def _step_form(application: Application, step: str, data=None):
     if step == "declaration":
         return DeclarationStepForm(
             data,
-            text=application.rule_set.rules.declaration,
+            text=application.rule_set.local_rules.declaration,
             initial={"declaration": draft.get("declaration", False)},
         )
     return None

@@ -101,7 +101,7 @@ def test_a_mentor_rates_every_indicator_and_sees_scores_and_a_radar(
     assert response["Location"] == reverse("reflection:competency_result", args=[assessment.pk])
     html = client.get(response["Location"]).content.decode()
     assert "<polygon" in html and "<desc" in html and 'class="radar-shape"' in html
-    assert "<td>3. Communication</td><td>2.0</td>" in html
+    assert '<td lang="en">3. Communication</td><td>2.0</td>' in html
     assert "Where to grow next" in html and "?competency=" in html
 
 

@@ -1,0 +1,35 @@
+"""`{% load translated %}`: versioned data in the reader's language (lib.translations)."""
+
+from django import template
+
+from practicum.lib import translations
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj, field: str):
+    """`{{ clause|localized:"text" }}`: the field in the active language, else as written."""
+    return translations.localized(obj, field)
+
+
+@register.filter
+def local(obj):
+    """`{{ tool|local }}`: a version's content in the active language."""
+    return translations.localized_content(obj)
+
+
+@register.simple_tag
+def official_translation(obj) -> bool:
+    """Whether an official text has an official translation in the active language."""
+    return translations.is_official(obj)
+
+
+@register.filter
+def text_lang(obj, field: str) -> str:
+    """The language `{{ obj|localized:field }}` is in: the reader's where a translation exists,
+    else English (the official texts), for the `lang` attribute of its element."""
+    over = translations.translation_for(obj)
+    if over and isinstance(over.get(field), str) and over[field].strip():
+        return translations.active_language()
+    return "en"

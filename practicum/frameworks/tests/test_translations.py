@@ -1,0 +1,108 @@
+"""The Code and the Competencies are the body's official English text: a translation shows only
+when the body publishes one (a file per version marked official); until then the English shows,
+marked as English, with a note in the reader's language."""
+
+import shutil
+
+import pytest
+import yaml
+from django.urls import reverse
+from django.utils import translation
+
+from practicum.frameworks.loader import DATA_DIR, FrameworkFileError, framework_load
+from practicum.frameworks.models import EthicsClause, FrameworkVersion, QuestionnaireStatement
+from practicum.lib.translations import localized
+
+pytestmark = pytest.mark.django_db
+CODE = DATA_DIR / "code_of_ethics" / "1.0.yaml"
+
+
+def code_copy(tmp_path):
+    target = tmp_path / "code_of_ethics" / "1.0.yaml"
+    target.parent.mkdir()
+    shutil.copy(CODE, target)
+    return target
+
+
+def fixture_official_spanish(path, *, official=True):
+    """A test fixture only: no official translation of the Code has been published."""
+    doc = yaml.safe_load(CODE.read_text(encoding="utf-8"))
+    first_group = doc["principle_groups"][0]
+    overlay = {
+        "official": official,
+        "title": "Código de Ética (traducción de prueba)",
+        "principle_groups": [
+            {
+                "number": first_group["number"],
+                "name": "Grupo de prueba",
+                "sections": [
+                    {
+                        "letter": first_group["sections"][0]["letter"],
+                        "title": "Sección de prueba",
+                        "clauses": ["Texto de prueba de la primera cláusula."],
+                    }
+                ],
+            }
+        ],
+    }
+    (path.parent / "1.0.es.yaml").write_text(
+        yaml.safe_dump(overlay, allow_unicode=True), encoding="utf-8"
+    )
+
+
+def test_the_code_in_spanish_is_the_english_text_with_a_note(client, frameworks):
+    with translation.override("es"):
+        html = client.get(reverse("frameworks:code"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Este es el texto oficial en inglés del Código de Ética" in html
+    assert 'lang="en"' in html
+    first = EthicsClause.objects.order_by("position").first()
+    assert f'<span lang="en">{first.text}</span>' in html
+
+
+def test_the_code_in_english_has_no_note(client, frameworks):
+    html = client.get(reverse("frameworks:code")).content.decode()
+    assert "official English text" not in html
+
+
+def test_an_official_translation_shows_without_the_note(client, tmp_path, frameworks):
+    path = code_copy(tmp_path)
+    fixture_official_spanish(path)
+    # The shipped 1.0 is loaded already: the translation is added to it.
+    framework = framework_load(path=path).framework
+    clause = EthicsClause.objects.get(framework=framework, identifier="1.A.1")
+    assert clause.translations["es"]["text"] == "Texto de prueba de la primera cláusula."
+    assert localized(clause, "text", "en") == clause.text
+
+    with translation.override("es"):
+        html = client.get(reverse("frameworks:code"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Texto de prueba de la primera cláusula." in html
+    assert "Código de Ética (traducción de prueba)" in html
+    assert "no se ha publicado" not in html
+    # A clause the translation leaves out reads as written.
+    other = EthicsClause.objects.get(framework=framework, identifier="1.A.2")
+    assert other.text in html
+
+
+def test_an_unofficial_translation_of_the_code_is_refused(tmp_path, frameworks):
+    path = code_copy(tmp_path)
+    fixture_official_spanish(path, official=False)
+    with pytest.raises(FrameworkFileError, match="official: true"):
+        framework_load(path=path)
+
+
+def test_the_readiness_statements_read_in_spanish_and_keep_their_rows(frameworks):
+    framework = FrameworkVersion.objects.get(kind="readiness_questionnaire", version="1.0")
+    before = list(QuestionnaireStatement.objects.filter(framework=framework).values_list("pk"))
+    again = framework_load(path=DATA_DIR / "readiness_questionnaire" / "1.0.yaml")
+    assert not again.created
+    assert list(QuestionnaireStatement.objects.filter(framework=framework).values_list("pk")) == (
+        before
+    )
+    q1 = QuestionnaireStatement.objects.get(framework=framework, code="Q1")
+    with translation.override("es"):
+        assert localized(q1, "text").startswith("Veo la supervisión profesional")
+        assert framework.local["bands"][0]["label"] == "Primeros pasos"
+        assert framework.local["bands"][0]["min"] == 19
+    with translation.override("ar"):
+        assert localized(q1, "text").startswith("أرى الإشراف المهني")
+    assert localized(q1, "text", "en") == q1.text

@@ -156,9 +156,7 @@ def radar(
         result.append(Axis(x, y, lx, ly + 4, anchor, number, name, value, previous))
 
     def ring_points(values) -> str:
-        return " ".join(
-            "{},{}".format(*polar(r_of(v), i)) for i, v in enumerate(values)
-        )
+        return " ".join("{},{}".format(*polar(r_of(v), i)) for i, v in enumerate(values))
 
     rings = [(v, ring_points([v] * count)) for v in range(low + 1, high + 1)]
     return Radar(

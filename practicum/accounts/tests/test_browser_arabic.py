@@ -33,9 +33,10 @@ pytestmark = [
 # names, which are the same in every language.
 SAME_IN_ARABIC = {"Practicum", "English", "Español"}
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+# A choice of competencies or clauses is labelled with the official texts' own names.
 CHROME = (
-    "nav a, nav button, h1, label, legend, main button[type=submit], .site-footer label, "
-    ".site-footer button"
+    "nav a, nav button, h1, label:not([for^=id_competencies_]):not([for^=id_clauses_]), legend, "
+    "main button[type=submit], .site-footer label, .site-footer button"
 )
 
 

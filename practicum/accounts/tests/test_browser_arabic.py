@@ -30,8 +30,8 @@ pytestmark = [
 ]
 
 # A Latin word of three letters or more in the chrome is English left untranslated, except these
-# names, which are the same in every language.
-SAME_IN_ARABIC = {"Practicum", "English", "Español"}
+# names, which are the same in every language (a time zone is named by its IANA identifier).
+SAME_IN_ARABIC = {"Practicum", "English", "Español", "UTC"}
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 # A choice of competencies or clauses is labelled with the official texts' own names.
 CHROME = (

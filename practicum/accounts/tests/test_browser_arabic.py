@@ -138,7 +138,8 @@ def test_a_new_member_walks_the_first_steps_in_arabic(arabic_page, frameworks, r
     # The steps' names (in the step navigation too) are the toolkit's data.
     check_arabic_page(
         page,
-        ".site-header nav a, .site-header nav button, main button[name=action], .site-footer button",
+        ".site-header nav a, .site-header nav button, main button[name=action], "
+        ".site-footer button",
     )
     page.locator("textarea").first.fill("سألتني الجهة الراعية عما قالته لي المتدربة.")
     page.locator("main button[name=action][value=next]").click()

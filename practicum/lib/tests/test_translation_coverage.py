@@ -24,12 +24,11 @@ from django.utils.translation.template import templatize
 PACKAGE = Path(__file__).resolve().parents[2]
 CHECKED_LANGUAGES = ("es", "ar")
 
-# Messages whose text is the same in every language (a unit symbol, a placeholder alone).
-# The official English texts (the Code of Ethics, the Competencies) are data, not messages:
-# they never reach a catalogue, so they need no entry here.
-SAME_IN_EVERY_LANGUAGE = {
-    ("", "%(minutes)s min"),
-}
+# Messages whose text is the same in every language (a placeholder alone), as (context, msgid);
+# a catalogue entry whose translation equals its msgid counts as translated already. The
+# official English texts (the Code of Ethics, the Competencies) are data, not messages: they
+# never reach a catalogue, so they need no entry here.
+SAME_IN_EVERY_LANGUAGE: set[tuple[str, str]] = set()
 
 # Visible template text that is not a message: the platform's and the body's names, standards'
 # acronyms, and CSS class names passed as a block's content.

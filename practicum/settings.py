@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from practicum.lib.env import env_bool, env_int, env_list, env_str
 from practicum.lib.object_storage import default_storage_from_env
@@ -207,9 +206,13 @@ MFA_TOTP_ISSUER = "Practicum"
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Each language named in itself, untranslated: whoever cannot read the current page's language
+# still finds their own in the list.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
 # The project's catalogue, then that of lib/ (helpers, not an app, so not found by APP_DIRS).
 LOCALE_PATHS = [BASE_DIR / "practicum" / "locale", BASE_DIR / "practicum" / "lib" / "locale"]
+# Thousand separators stay off: the numbers shown are small counts and hours, and a separator
+# would also split years and reference numbers that templates localise.
 FORMAT_MODULE_PATH = ["practicum.formats"]
 USE_I18N = True
 USE_TZ = True

@@ -16,7 +16,16 @@ from reportlab.lib.utils import ImageReader
 
 from practicum.credentials.models import Credential, Payment
 from practicum.credentials.services import absolute
-from practicum.lib.pdf import fitting_size, pdf_canvas, pdf_font, pdf_plain, wrap_lines
+from practicum.lib.pdf import (
+    fitting_size,
+    pdf_canvas,
+    pdf_font,
+    pdf_joined,
+    pdf_plain,
+    pdf_rtl,
+    pdf_visual,
+    wrap_lines,
+)
 
 ISSUER = "International Mentoring Center"
 
@@ -93,17 +102,24 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
     """A receipt for a recorded payment: who paid what, for which application, when (a
     credential application's, or a training centre's accreditation fee)."""
     invoice = payment.invoice
-    font = pdf_font()
+    font, rtl = pdf_font(), pdf_rtl()
     buffer = io.BytesIO()
     page = pdf_canvas(buffer, pagesize=A4, pageCompression=1 if compress else 0)
     page.setTitle(_("Receipt %(number)s") % {"number": payment.receipt_number})
     width, height = A4
     y = height - 2.5 * cm
 
+    def draw(x, y, text):
+        """Text starting `x` from the edge lines start at: the right one, right to left."""
+        if rtl:
+            page.drawRightString(width - x, y, _plain(pdf_visual(text)))
+        else:
+            page.drawString(x, y, _plain(text))
+
     def line(text, size=10.5, bold=False, gap=0.65):
         nonlocal y
         page.setFont(font.bold if bold else font.regular, size)
-        page.drawString(2.2 * cm, y, _plain(text))
+        draw(2.2 * cm, y, text)
         y -= gap * cm
 
     line(ISSUER, 12, bold=True)
@@ -121,15 +137,15 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
         rows.append((_("Bank reference"), payment.provider_reference))
     label_width, value_width = 5 * cm, width - 7.5 * cm - 2.2 * cm
     for label, value in rows:
-        labels = wrap_lines(_plain(label), font.bold, 10.5, label_width)
-        values = wrap_lines(_plain(value), font.regular, 10.5, value_width)
+        labels = wrap_lines(_plain(pdf_joined(label)), font.bold, 10.5, label_width)
+        values = wrap_lines(_plain(pdf_joined(value)), font.regular, 10.5, value_width)
         for n in range(max(len(labels), len(values))):
             if n < len(labels):
                 page.setFont(font.bold, 10.5)
-                page.drawString(2.2 * cm, y, labels[n])
+                draw(2.2 * cm, y, labels[n])
             if n < len(values):
                 page.setFont(font.regular, 10.5)
-                page.drawString(7.5 * cm, y, values[n])
+                draw(7.5 * cm, y, values[n])
             y -= 0.5 * cm
         y -= 0.2 * cm
     y -= 0.5 * cm
@@ -142,7 +158,7 @@ def receipt_pdf(payment: Payment, *, compress: bool = True) -> bytes:
 def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
     """The certificate: holder, credential, number, dates, and a QR code of the public
     verification page (which says the status today, whatever the paper says)."""
-    font = pdf_font()
+    font, rtl = pdf_font(), pdf_rtl()
     rules = credential.rule_set.rules
     buffer = io.BytesIO()
     size = landscape(A4)
@@ -157,7 +173,7 @@ def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
 
     def centred(text, y, size, bold=False, color="#1d2733"):
         """One line between the borders: a long name or title is set smaller to fit."""
-        name, text = font.bold if bold else font.regular, _plain(text)
+        name, text = font.bold if bold else font.regular, _plain(pdf_visual(text))
         page.setFillColor(colors.HexColor(color))
         page.setFont(name, fitting_size(text, name, size, width - 5 * cm))
         page.drawCentredString(width / 2, y, text)
@@ -181,13 +197,23 @@ def certificate_pdf(credential: Credential, *, compress: bool = True) -> bytes:
     centred(_("Issued on %(day)s") % {"day": _day(credential.issued_on)}, height - 13.6 * cm, 10)
     url = verification_url(credential)
     qr_size = 3.6 * cm
-    page.drawImage(_qr_png(url), width - 2.2 * cm - qr_size, 2.2 * cm, qr_size, qr_size)
+    # The QR code at the end of the lines, its caption at their start (mirrored right to left);
+    # the address itself always reads left to right.
+    qr_x = 2.2 * cm if rtl else width - 2.2 * cm - qr_size
+    page.drawImage(_qr_png(url), qr_x, 2.2 * cm, qr_size, qr_size)
     page.setFillColor(colors.HexColor("#5a6675"))
     page.setFont(font.regular, 8.5)
-    page.drawString(2.2 * cm, 2.9 * cm, _plain(_("Check its status today:")))
+    caption = _plain(pdf_visual(_("Check its status today:")))
+    if rtl:
+        page.drawRightString(width - 2.2 * cm, 2.9 * cm, caption)
+    else:
+        page.drawString(2.2 * cm, 2.9 * cm, caption)
     url_width = width - 4.4 * cm - qr_size - 0.5 * cm
     for n, part in enumerate(wrap_lines(url, font.regular, 8.5, url_width)[:2]):
-        page.drawString(2.2 * cm, (2.4 - 0.4 * n) * cm, part)
+        if rtl:
+            page.drawRightString(width - 2.2 * cm, (2.4 - 0.4 * n) * cm, part)
+        else:
+            page.drawString(2.2 * cm, (2.4 - 0.4 * n) * cm, part)
     page.showPage()
     page.save()
     return buffer.getvalue()

@@ -43,7 +43,10 @@ def text_to_html(text: str) -> SafeString:
             continue
         if all(line.lstrip().startswith("- ") for line in lines):
             items = "".join(f"<li>{_linked(line.lstrip()[2:])}</li>" for line in lines)
-            parts.append(f'<ul style="margin:0 0 16px;padding-left:24px">{items}</ul>')
+            # Mail clients ignore logical properties: the list's indent goes on the side
+            # where the language's lines start.
+            side = "right" if translation.get_language_bidi() else "left"
+            parts.append(f'<ul style="margin:0 0 16px;padding-{side}:24px">{items}</ul>')
         else:
             parts.append(
                 '<p style="margin:0 0 16px">' + "<br>".join(_linked(ln) for ln in lines) + "</p>"

@@ -1,6 +1,13 @@
 """PDF building blocks shared by every document the platform makes (the supervision log, the
 toolkit export, receipts and certificates): one font that draws the most, and text made safe
-for it."""
+for it.
+
+Right to left: a document made while Arabic is active (`translation.get_language_bidi()`) is
+set in IBM Plex Sans Arabic (OFL, from pip: Arabic and Latin in one face), its letters joined
+by `arabic_reshaper` (reportlab draws glyphs, it does not shape) and each line put in visual
+order by `python-bidi` *after* it is broken, so that the first words of a paragraph are on its
+first line, at the right. `pdf_paragraph` and `pdf_visual` do both; tables reverse their
+columns (`pdf_columns`)."""
 
 import unicodedata
 from collections.abc import Callable
@@ -9,10 +16,16 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import arabic_reshaper
 import reportlab
+from bidi import get_display
+from django.utils import translation
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.units import cm as cm_unit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph
 
 # DejaVu Sans covers most scripts' Latin, Greek and Cyrillic letters; Debian and Fedora ship it.
 # Bitstream Vera (its ancestor, Western European only) comes with reportlab itself. Helvetica,
@@ -47,8 +60,39 @@ def _has_glyph(glyphs: frozenset[int]) -> Callable[[str], bool]:
     return lambda char: ord(char) in glyphs
 
 
+def pdf_rtl() -> bool:
+    """Is the document being made in a right-to-left language?"""
+    return translation.get_language_bidi()
+
+
+def pdf_font(rtl: bool | None = None) -> PdfFont:
+    """The document's font: the Arabic one in a right-to-left language, else the one that
+    draws the most Latin, Greek and Cyrillic."""
+    if pdf_rtl() if rtl is None else rtl:
+        return _arabic_font() or _latin_font()
+    return _latin_font()
+
+
 @cache
-def pdf_font() -> PdfFont:
+def _arabic_font() -> PdfFont | None:
+    try:
+        import fontpkg_ibm_plex_sans_arabic as plex
+    except ImportError:
+        return None
+    files = plex.ROOT / "files"
+    try:
+        regular = TTFont("PracticumArabic", str(files / "IBMPlexSansArabic-Regular.ttf"))
+        bold = TTFont("PracticumArabic-Bold", str(files / "IBMPlexSansArabic-Bold.ttf"))
+    except (TTFError, OSError):
+        return None
+    pdfmetrics.registerFont(regular)
+    pdfmetrics.registerFont(bold)
+    glyphs = frozenset(regular.face.charToGlyph) & frozenset(bold.face.charToGlyph)
+    return PdfFont("PracticumArabic", "PracticumArabic-Bold", _has_glyph(glyphs))
+
+
+@cache
+def _latin_font() -> PdfFont:
     """The first font found that renders the most; registered with reportlab once."""
     for regular_path, bold_path in FONT_CANDIDATES:
         if not (Path(regular_path).is_file() and Path(bold_path).is_file()):
@@ -86,6 +130,64 @@ def pdf_text(value, font: PdfFont | None = None) -> str:
         else:
             chars.append("?")
     return escape("".join(chars))
+
+
+def pdf_joined(text: str) -> str:
+    """Arabic letters in their joined (contextual) forms, still in reading order."""
+    return arabic_reshaper.reshape(text) if text else text
+
+
+def pdf_visual(line: str, rtl: bool | None = None) -> str:
+    """One line, ready for canvas.drawString: in a right-to-left document its letters joined
+    and its characters in the order they are drawn, left to right."""
+    if not (pdf_rtl() if rtl is None else rtl):
+        return line
+    return get_display(pdf_joined(line), base_dir="R")
+
+
+class BidiParagraph(Paragraph):
+    """A right-to-left paragraph: reportlab breaks it into lines in reading order, then each
+    line is turned into drawing order and set flush right."""
+
+    def __init__(self, text, style, *args, **kwargs):
+        style = style.clone(f"{style.name}-rtl", alignment=TA_RIGHT)
+        super().__init__(pdf_joined(text), style, *args, **kwargs)
+
+    def breakLines(self, width):  # noqa: N802 - reportlab's name
+        broken = super().breakLines(width)
+        if broken.kind == 0:  # one style throughout: lines are (room left, words)
+            broken.lines = [
+                (room, get_display(" ".join(words), base_dir="R").split(" "))
+                for room, words in broken.lines
+            ]
+        return broken
+
+
+def pdf_paragraph(markup: str, style, rtl: bool | None = None) -> Paragraph:
+    """A Paragraph of text made safe by `pdf_text`, right to left in such a language."""
+    if pdf_rtl() if rtl is None else rtl:
+        return BidiParagraph(markup, style)
+    return Paragraph(markup, style)
+
+
+def pdf_columns(rows: list[list], widths: list, rtl: bool | None = None):
+    """A table's rows and column widths, the first column at the right in a right-to-left
+    document; and the side the table sits on."""
+    if pdf_rtl() if rtl is None else rtl:
+        return [list(reversed(row)) for row in rows], list(reversed(widths)), "RIGHT"
+    return rows, widths, "LEFT"
+
+
+def draw_footer_line(canvas, doc, start: str, end: str, rtl: bool | None = None) -> None:
+    """A page's footer line: `start` where lines start, `end` (the page number) at the other
+    side; plain text (no markup)."""
+    y, left, right = 1 * cm_unit, doc.leftMargin, doc.pagesize[0] - doc.rightMargin
+    if pdf_rtl() if rtl is None else rtl:
+        canvas.drawRightString(right, y, pdf_visual(start, rtl=True))
+        canvas.drawString(left, y, pdf_visual(end, rtl=True))
+    else:
+        canvas.drawString(left, y, start)
+        canvas.drawRightString(right, y, end)
 
 
 def pdf_plain(value, font: PdfFont | None = None) -> str:

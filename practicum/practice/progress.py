@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -260,22 +260,31 @@ class ChartBar:
     supervision_hours: Decimal
     cpd_hours: Decimal
     show_label: bool = False
+    label_x: int = 0  # where the month's name starts (right to left: where it ends)
 
 
 CHART_HEIGHT = 120
+CHART_WIDTH = 484
 BAR_STEP = 20
+BAR_WIDTH = 16
 
 
-def chart_bars(progress: MentorProgress) -> list[ChartBar]:
-    """Stacked bars (supervision below, CPD above) scaled to the tallest month."""
+def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartBar]:
+    """Stacked bars (supervision below, CPD above) scaled to the tallest month; oldest month
+    where lines start: at the left, or at the right in a right-to-left language."""
+    rtl = translation.get_language_bidi() if rtl is None else rtl
     scale = CHART_HEIGHT / float(progress.chart_max)
     bars = []
     for index, month in enumerate(progress.months):
         sup = float(month.supervision_hours) * scale
         cpd = float(month.cpd_hours) * scale
+        x = index * BAR_STEP + 2
+        if rtl:
+            x = CHART_WIDTH - x - BAR_WIDTH
         bars.append(
             ChartBar(
-                x=index * BAR_STEP + 2,
+                x=x,
+                label_x=x + BAR_WIDTH if rtl else x,
                 label=month.month,
                 supervision_y=round(CHART_HEIGHT - sup, 1),
                 supervision_height=round(sup, 1),

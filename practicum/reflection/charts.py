@@ -1,12 +1,18 @@
 """Geometry of the server-rendered SVG charts (numbers only; the templates draw them).
 
 Templates wrap the numbers in {% localize off %}: SVG wants "12.5", never "12,5".
+
+Right to left the charts mirror like the page: time runs from the right, the value axis stands
+at the right, a radar's axes go round anticlockwise. The geometry is mirrored here and the SVG
+says direction="ltr", so that its text anchors keep meaning left and right.
 """
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,12 @@ class LineChart:
     gridlines: list[tuple[float, int]]  # (y, value)
     left: int
     bottom: float
+    grid_start: float = 0  # the gridlines' horizontal extent
+    grid_end: float = 0
+    value_x: float = 0  # the value labels' anchor, and on which side of it they sit
+    value_anchor: str = "end"
+    first_anchor: str = "start"  # the oldest and newest points' labels
+    last_anchor: str = "end"
 
 
 def line_chart(
@@ -37,8 +49,10 @@ def line_chart(
     threshold: int | None = None,
     width: int = 480,
     height: int = 180,
+    rtl: bool | None = None,
 ) -> LineChart:
     """A line over `values` (label, value), oldest first, on a fixed low..high vertical scale."""
+    rtl = translation.get_language_bidi() if rtl is None else rtl
     left, right, top, bottom_margin = 32, 12, 10, 26
     plot_w, plot_h = width - left - right, height - top - bottom_margin
     span = (high - low) or 1
@@ -56,6 +70,8 @@ def line_chart(
         )
         for i, (label, value) in enumerate(values)
     ]
+    if rtl:
+        points = [Point(round(width - p.x, 1), p.y, p.label, p.value) for p in points]
     ticks = 4
     gridlines = [
         (y_of(low + span * t / ticks), round(low + span * t / ticks)) for t in range(ticks + 1)
@@ -69,6 +85,12 @@ def line_chart(
         gridlines=gridlines,
         left=left,
         bottom=round(top + plot_h, 1),
+        grid_start=0 if rtl else left,
+        grid_end=width - left if rtl else width,
+        value_x=width - left + 6 if rtl else left - 6,
+        value_anchor="start" if rtl else "end",
+        first_anchor="end" if rtl else "start",
+        last_anchor="start" if rtl else "end",
     )
 
 
@@ -106,11 +128,18 @@ def radar(
     low: int,
     high: int,
     size: int = 360,
+    rtl: bool | None = None,
 ) -> Radar:
     """A radar (spider) chart: one axis per (number, name, value, previous value), the scale's
     `low` at the centre and `high` at the rim. A missing value sits at the centre."""
+    rtl = translation.get_language_bidi() if rtl is None else rtl
     centre = size / 2
     radius = size / 2 - 40
+
+    def polar(r: float, index: int) -> tuple[float, float]:
+        x, y = _polar(centre, r, index, count)
+        return (round(size - x, 1) if rtl else x), y
+
     count = len(axes) or 1
     span = (high - low) or 1
 
@@ -121,15 +150,13 @@ def radar(
 
     result = []
     for i, (number, name, value, previous) in enumerate(axes):
-        x, y = _polar(centre, radius, i, count)
-        lx, ly = _polar(centre, radius + 18, i, count)
+        x, y = polar(radius, i)
+        lx, ly = polar(radius + 18, i)
         anchor = "middle" if abs(lx - centre) < 4 else ("start" if lx > centre else "end")
         result.append(Axis(x, y, lx, ly + 4, anchor, number, name, value, previous))
 
     def ring_points(values) -> str:
-        return " ".join(
-            "{},{}".format(*_polar(centre, r_of(v), i, count)) for i, v in enumerate(values)
-        )
+        return " ".join("{},{}".format(*polar(r_of(v), i)) for i, v in enumerate(values))
 
     rings = [(v, ring_points([v] * count)) for v in range(low + 1, high + 1)]
     return Radar(

@@ -21,7 +21,15 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from practicum.accounts.models import User
-from practicum.lib.pdf import header_style, pdf_canvas
+from practicum.lib.pdf import (
+    draw_footer_line,
+    header_style,
+    pdf_canvas,
+    pdf_columns,
+    pdf_paragraph,
+    pdf_plain,
+    pdf_rtl,
+)
 from practicum.lib.translations import localized
 from practicum.practice.exports import mentor_zone, pdf_font, pdf_text
 from practicum.reflection import scoring
@@ -352,9 +360,14 @@ class _Pdf:
             self.styles[name].fontName = self.font.bold
 
     def p(self, text, style: str = "body") -> None:
-        # Paragraphs keep the writer's line breaks.
-        html = "<br/>".join(pdf_text(line, self.font) for line in str(text or "").splitlines())
-        self.story.append(Paragraph(html or "&nbsp;", self.styles[style]))
+        # Paragraphs keep the writer's line breaks; right to left, each line is a paragraph of
+        # its own (lines are put in drawing order one paragraph style at a time).
+        lines = [pdf_text(line, self.font) for line in str(text or "").splitlines()]
+        if pdf_rtl():
+            for line in lines or [""]:
+                self.story.append(pdf_paragraph(line or "&nbsp;", self.styles[style]))
+            return
+        self.story.append(Paragraph("<br/>".join(lines) or "&nbsp;", self.styles[style]))
 
     def labelled(self, label: str, text: str) -> None:
         if text:
@@ -366,12 +379,15 @@ class _Pdf:
         data = [
             [
                 # header words are never broken: a header that does not fit is set smaller
-                Paragraph(pdf_text(v, self.font), header_style(cell, v, w - 12) if n == 0 else cell)
+                pdf_paragraph(
+                    pdf_text(v, self.font), header_style(cell, v, w - 12) if n == 0 else cell
+                )
                 for v, w in zip(row, widths, strict=True)
             ]
             for n, row in enumerate(rows)
         ]
-        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        data, widths, side = pdf_columns(data, widths)
+        table = Table(data, colWidths=widths, repeatRows=1, hAlign=side)
         table.setStyle(
             TableStyle(
                 [
@@ -389,7 +405,7 @@ class _Pdf:
         self.story.append(Spacer(1, height * cm))
 
     def build(self, *, title: str, compress: bool = True) -> bytes:
-        footer = pdf_text(
+        footer = pdf_plain(
             _("Practicum · private: written by the mentor for their own reflection · %(date)s")
             % {"date": timezone.localdate().isoformat()},
             self.font,
@@ -398,10 +414,7 @@ class _Pdf:
         def draw_footer(canvas, doc) -> None:
             canvas.saveState()
             canvas.setFont(self.font.regular, 7.5)
-            canvas.drawString(doc.leftMargin, 1 * cm, footer)
-            canvas.drawRightString(
-                doc.pagesize[0] - doc.rightMargin, 1 * cm, pdf_text(str(doc.page), self.font)
-            )
+            draw_footer_line(canvas, doc, footer, pdf_plain(str(doc.page), self.font))
             canvas.restoreState()
 
         out = io.BytesIO()

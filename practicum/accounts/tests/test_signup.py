@@ -121,3 +121,32 @@ def test_failed_logins_are_rate_limited(client, mentor):
     response = client.post(reverse("account_login"), {"login": mentor.email, "password": "wrong"})
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_the_sign_up_form_offers_the_negotiated_language_named_in_itself(client, frameworks):
+    response = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="es")
+    field = response.context["form"]["language"]
+    assert field.initial == "es" or field.value() == "es"
+    html = response.content.decode()
+    assert "Español" in html and "العربية" in html and "English" in html
+
+
+def test_the_language_chosen_at_sign_up_is_remembered_and_speaks_the_first_email(
+    client, frameworks, run_tasks
+):
+    password = "a-long-test-password"
+    client.post(
+        reverse("account_signup"),
+        {"full_name": "Nadia Newton", "email": "new@example.org", "password1": password,
+         "password2": password, "language": "es"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert User.objects.get(email="new@example.org").preferred_language == "es"
+    run_tasks()
+    assert "Confirm" not in mail.outbox[0].subject
+    assert 'lang="es"' in mail.outbox[0].alternatives[0][0]
+
+
+def test_a_sign_up_without_a_language_keeps_the_negotiated_one(client, frameworks):
+    sign_up(client)
+    assert User.objects.get(email="new@example.org").preferred_language == "en"

@@ -47,3 +47,22 @@ def test_the_certificate_fits_a_long_name_inside_its_border(rules, mentor):
     assert unembedded_fonts(pdf) == []
     assert chars_outside(pdf, margin=1.5 * CM) == []  # inside the printed border
     assert any(LONG_SURNAME in line for line in text_lines(pdf))
+
+
+def test_an_arabic_receipt_and_certificate_start_their_lines_at_the_right(
+    submitted, staff, rules, mentor
+):
+    from practicum.lib.tests.test_pdf_rtl import drawn_lines
+
+    payment = builders.pay(submitted, staff)
+    credential = builders.credential(mentor, "CMM", body_today() - datetime.timedelta(days=3))
+    with translation.override("ar"):
+        receipt, certificate = receipt_pdf(payment), certificate_pdf(credential)
+    for pdf in (receipt, certificate):
+        assert unembedded_fonts(pdf) == []
+        assert chars_outside(pdf, margin=1 * CM) == []
+    a4_width = 21 * CM
+    # The receipt's lines (its heading, each label) end at the right margin, 2.2 cm in.
+    rights = [round(right) for _left, right, _text in drawn_lines(receipt)]
+    assert rights[:2] == [round(a4_width - 2.2 * CM)] * 2
+    assert any(submitted.reference in text for _l, _r, text in drawn_lines(receipt))

@@ -38,6 +38,7 @@ VISIBLE_ALLOWLIST = {
     "HTTP",
     "IBAN",
     "BIC",
+    "PDF",  # a file format's name, as the download links say it
 }
 
 

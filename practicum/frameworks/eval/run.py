@@ -1,6 +1,7 @@
 """Top-1 / top-3 / top-5 of the clause rankers on the evaluation dilemmas.
 
-    .venv/bin/python -m practicum.frameworks.eval.run [--set heldout|es] [--split dev|test] [--misses]
+    .venv/bin/python -m practicum.frameworks.eval.run [--set heldout|es] [--split dev|test]
+        [--misses]
 
 Reads the Code of Ethics from its YAML file (no database needed) and compares the old ranker
 (plain BM25 over clause and section title, as the worksheet used it) with the new one
@@ -19,7 +20,11 @@ EVAL_DIR = Path(__file__).resolve().parent
 CODE_FILE = EVAL_DIR.parent / "data" / "code_of_ethics" / "1.0.yaml"
 DILEMMAS_FILE = EVAL_DIR / "dilemmas.yaml"
 # Scored only, never tuned on: written before the second round of changes to the ranker.
-SETS = {"main": DILEMMAS_FILE, "heldout": EVAL_DIR / "heldout.yaml", "es": EVAL_DIR / "heldout_es.yaml"}
+SETS = {
+    "main": DILEMMAS_FILE,
+    "heldout": EVAL_DIR / "heldout.yaml",
+    "es": EVAL_DIR / "heldout_es.yaml",
+}
 KS = (1, 3, 5)
 
 
@@ -103,9 +108,7 @@ def main() -> None:
     import django
 
     django.setup()
-    dilemmas = [
-        d for d in load_dilemmas(SETS[args.dilemma_set]) if args.split in (None, d.split)
-    ]
+    dilemmas = [d for d in load_dilemmas(SETS[args.dilemma_set]) if args.split in (None, d.split)]
     clauses = code_clauses()
     print(
         f"{len(dilemmas)} dilemmas ({args.dilemma_set}, {args.split or 'all'}), "

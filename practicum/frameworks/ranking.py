@@ -3,9 +3,12 @@
 One ranker serves the Ethics Lens worksheet, the clause picker of an ethics concern and the
 public Code search. It combines two signals:
 
-- meaning: a sentence-embedding model run on this machine (`practicum.lib.embeddings`) compares
-  the mentor's text with each clause and with everyday situations listed for it (our data, in
-  `lens/`), so that "my mentee's HR director wants my notes" reaches Confidentiality;
+- meaning: two sentence-embedding models run on this machine (`practicum.lib.embeddings`:
+  all-MiniLM-L6-v2 and the Universal Sentence Encoder multilingual) compare the mentor's text
+  with each clause and with everyday situations listed for it (our data, in `lens/`), so that
+  "my mentee's HR director wants my notes" reaches Confidentiality. Their cosines are averaged
+  for English text (each model finds clauses the other misses); text in another language is
+  read by the multilingual model alone, so a Spanish dilemma finds its clause too;
 - words: BM25 (`lexical.py`) over the clause and its section title, with English stop words and
   the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
   or "session" no longer decide anything.
@@ -34,7 +37,11 @@ from practicum.frameworks.lexical import STOP_WORDS, BM25Index
 from practicum.frameworks.models import EthicsClause, FrameworkVersion
 from practicum.lib import embeddings
 
-MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2+USE-multilingual-v3"
+# How much each model's cosines count, for English text and for text in any other language
+# (MiniLM reads English only). Chosen on the `dev` split of the evaluation set.
+ENGLISH_MODEL_WEIGHTS = (0.5, 0.5)  # (MiniLM, multilingual)
+OTHER_MODEL_WEIGHTS = (0.0, 1.0)
 
 # Words that occur in most clauses of the Code or in most dilemmas, and so say nothing about
 # which clause a dilemma is about.
@@ -60,6 +67,7 @@ PASSAGE_WORDS = 60  # a longer text is cut into passages of about this many word
 MAX_PASSAGES = 12  # and at most this many are read (a long text: its first passages)
 SEARCH_MIN_SCORE = 0.45  # a clause found only by meaning must be at least this close
 
+_DIMENSIONS = embeddings.DIMENSIONS + embeddings.MULTILINGUAL_DIMENSIONS
 _LOCK = threading.Lock()
 _VECTORS: dict[str, np.ndarray] = {}  # by cache key: computed once per process at most
 
@@ -88,6 +96,7 @@ class SearchHit:
 @dataclass
 class ClauseIndex:
     clauses: list[EthicsClause]
+    # Each row: MiniLM's vector, then the multilingual model's (embeddings.DIMENSIONS first).
     clause_vectors: np.ndarray  # (clauses, dims): the clause text
     situation_vectors: np.ndarray  # (situations, dims)
     situation_owner: np.ndarray  # (situations,): index of the clause each situation belongs to
@@ -150,7 +159,7 @@ def situations(version: str) -> dict[str, list[str]]:
 
 def _cache_key(framework: FrameworkVersion) -> str:
     digest = hashlib.sha256(
-        f"v3|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
+        f"v4|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
     ).hexdigest()[:32]
     return f"clause-vectors:{digest}"
 
@@ -174,10 +183,10 @@ def build_index(
     vectors = _VECTORS.get(cache_key) if cache_key else None
     if vectors is None or len(vectors) != expected:
         stored = cache.get(cache_key) if cache_key else None
-        if isinstance(stored, bytes) and len(stored) == expected * embeddings.DIMENSIONS * 4:
+        if isinstance(stored, bytes) and len(stored) == expected * _DIMENSIONS * 4:
             vectors = np.frombuffer(stored, dtype=np.float32).reshape(expected, -1)
         else:
-            vectors = embeddings.encode(texts)
+            vectors = np.hstack([embeddings.encode(texts), embeddings.encode_multilingual(texts)])
             if cache_key:
                 cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
         if cache_key:
@@ -220,14 +229,51 @@ def _current_code() -> FrameworkVersion | None:
     return FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
 
 
+_ENGLISH = """
+    the and of to a in is that it was for on with as i my me her his he she they we you not
+    have has had but be at this what so if or an about do does did don't can't
+"""
+_OTHER = """
+    el la los las de del que y en un una por para con su sus mi mis es son se lo le les al
+    pero como más ya ni porque muy sin sobre también hasta hay donde desde nos yo ella él
+    está estaba fue era
+"""  # Spanish, the platform's other language so far
+_ENGLISH_WORDS = frozenset(_ENGLISH.split())
+_OTHER_WORDS = frozenset(_OTHER.split())
+
+
+def reads_as_english(text: str) -> bool:
+    """Whether the text's little words are mostly English ones (MiniLM reads only English)."""
+    words = re.findall(r"[\w']+", text.lower())
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return english >= sum(w in _OTHER_WORDS for w in words)
+
+
+def _encode(texts: list[str], weights: tuple[float, float]) -> np.ndarray:
+    """Vectors laid out as the clause side's, each model's part scaled by its weight, so one
+    dot product gives the weighted mean of the models' cosines. A model weighed 0 is not run."""
+    english_weight, multilingual_weight = weights
+    if english_weight:
+        english = embeddings.encode(texts) * english_weight
+    else:
+        english = np.zeros((len(texts), embeddings.DIMENSIONS), dtype=np.float32)
+    multilingual = embeddings.encode_multilingual(texts) * multilingual_weight
+    return np.hstack([english, multilingual]).astype(np.float32)
+
+
 def _text_vector(text: str) -> np.ndarray:
-    """One vector for the mentor's text, as a (1, dims) array: the text itself when the model
-    can read it whole, else the mean direction of its passages (the model reads 256 pieces)."""
+    """One vector for the mentor's text, as a (1, dims) array: the text itself when the models
+    can read it whole, else the mean direction of its passages (MiniLM reads 256 pieces)."""
+    weights = ENGLISH_MODEL_WEIGHTS if reads_as_english(text) else OTHER_MODEL_WEIGHTS
     if len(text.split()) <= WHOLE_TEXT_WORDS:
-        return embeddings.encode([" ".join(text.split())])
-    vectors = embeddings.encode(passages(text))
-    mean = vectors.mean(axis=0)
-    return (mean / max(float(np.linalg.norm(mean)), 1e-12))[None, :]
+        return _encode([" ".join(text.split())], weights)
+    vectors = _encode(passages(text), weights)
+    split = embeddings.DIMENSIONS
+    parts = []
+    for part, weight in ((vectors[:, :split], weights[0]), (vectors[:, split:], weights[1])):
+        mean = part.mean(axis=0)
+        parts.append(mean / max(float(np.linalg.norm(mean)), 1e-12) * weight)
+    return np.concatenate(parts)[None, :].astype(np.float32)
 
 
 def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]:

@@ -17,15 +17,19 @@ def site_rules(frameworks):
         call_command(command, verbosity=0)
 
 
-def stand_in_vectors(texts, **_options):
+def stand_in_vectors(texts, *, dimensions=embeddings.DIMENSIONS, **_options):
     """Unit vectors seeded by each text: the pages show ranked clauses either way, and the
-    language model costs minutes of CPU per process that the page checks do not need."""
-    out = np.zeros((len(texts), embeddings.DIMENSIONS), dtype=np.float32)
+    language models cost minutes of CPU per process that the page checks do not need."""
+    out = np.zeros((len(texts), dimensions), dtype=np.float32)
     for row, text in enumerate(texts):
         seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
-        vector = np.random.default_rng(seed).standard_normal(embeddings.DIMENSIONS)
+        vector = np.random.default_rng(seed).standard_normal(dimensions)
         out[row] = vector / np.linalg.norm(vector)
     return out
+
+
+def stand_in_multilingual_vectors(texts):
+    return stand_in_vectors(texts, dimensions=embeddings.MULTILINGUAL_DIMENSIONS)
 
 
 @pytest.fixture
@@ -34,6 +38,7 @@ def stand_in_ranker():
     # is swapped too, so that no later test in this process meets the stand-ins.
     with (
         mock.patch.object(embeddings, "encode", stand_in_vectors),
+        mock.patch.object(embeddings, "encode_multilingual", stand_in_multilingual_vectors),
         mock.patch("practicum.frameworks.ranking._VECTORS", {}),
     ):
         yield

@@ -44,6 +44,33 @@ def test_the_right_clause_is_near_the_top_for_mentors_own_words(frameworks):
     assert found5 >= TOP5_AT_LEAST * len(dilemmas), found5
 
 
+def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
+    # Scored by `run --set heldout|es`, never tuned on; here only their shape is checked.
+    known = set(EthicsClause.objects.values_list("identifier", flat=True))
+    sections = {c.rsplit(".", 1)[0] for c in known}
+    heldout = run.load_dilemmas(run.SETS["heldout"])
+    assert len(heldout) >= 24
+    assert sections <= {c.rsplit(".", 1)[0] for d in heldout for c in d.clauses}
+    spanish = run.load_dilemmas(run.SETS["es"])
+    assert len(spanish) >= 10
+    assert {c for d in heldout + spanish for c in d.clauses} <= known
+
+
+def test_a_spanish_dilemma_finds_its_clause(frameworks):
+    # Spanish is read by the multilingual model alone, and less well than English: 7 of 12 of
+    # the Spanish held-out dilemmas have their clause in the top 3 (see eval/README.md).
+    text = (
+        "El jefe de mi mentorada me pidió que le contara lo que ella me dice en nuestras sesiones."
+    )
+    assert not ranking.reads_as_english(text)
+    assert any(c.startswith("1.B.") for c in identifiers(ranking.suggest_clauses(text))[:3])
+
+
+def test_english_text_reads_as_english():
+    assert ranking.reads_as_english("My mentee asked me to keep it between us.")
+    assert ranking.reads_as_english("")  # nothing to go on: both models
+
+
 def test_the_issues_example_finds_confidentiality_first(frameworks):
     text = "The sponsor of my mentee asked me to send my session notes."
     (top, *_rest) = ranking.suggest_clauses(text)
@@ -58,7 +85,8 @@ def test_it_ranks_with_the_network_blocked(frameworks, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    embeddings.model.cache_clear()  # load the model again, from the installed package only
+    embeddings.model.cache_clear()  # load the models again, from the installed packages only
+    embeddings.multilingual_model.cache_clear()
     suggestions = ranking.suggest_clauses("I sold my old laptop with my notes about mentees on it")
     assert "1.B.3" in identifiers(suggestions)[:3]
 
@@ -115,6 +143,18 @@ def test_the_code_search_finds_exact_words_first_then_meaning(frameworks):
     meaning = ranking.search_clauses("keeping secrets", framework=code)
     assert any(h.clause.identifier.startswith("1.B.") and not h.exact for h in meaning[:5])
     assert ranking.search_clauses("  ", framework=code) == []
+
+
+def test_the_multilingual_encoder_puts_a_sentence_near_its_translation():
+    en, es, other = embeddings.encode_multilingual(
+        [
+            "I keep my notes on my old laptop.",
+            "Guardo mis notas en mi portátil viejo.",
+            "The weather is lovely at the seaside today.",
+        ]
+    )
+    assert float(np.dot(en, es)) > float(np.dot(en, other)) + 0.2
+    assert float(np.linalg.norm(en)) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_the_encoder_matches_the_published_model():

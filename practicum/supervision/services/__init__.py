@@ -97,6 +97,7 @@ from practicum.supervision.services.labs import (
     lab_registration_cancel,
     lab_registration_refusal,
     lab_update,
+    upcoming_lab_for,
 )
 from practicum.supervision.services.profiles import (
     bookings_during,
@@ -187,5 +188,6 @@ __all__ = [
     "role_grant",
     "slot_math",
     "token_digest",
+    "upcoming_lab_for",
     "window_add",
 ]

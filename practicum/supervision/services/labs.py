@@ -118,6 +118,22 @@ def lab_registration_refusal(lab: ThematicLab, user: User) -> str | None:
     return None
 
 
+def upcoming_lab_for(user: User) -> ThematicLab | None:
+    """The next lab `user` holds a place at (registered: not waiting-listed, not cancelled) that
+    has not started yet, else None. Read by the resource library to recommend for its theme."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ThematicLab.objects.filter(
+            registrations__mentor=user,
+            registrations__status=Registration.REGISTERED,
+            starts_at__gt=timezone.now(),
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
 def _lab_fill(lab: ThematicLab) -> list[LabRegistration]:
     """Freed places go to the waiting list in order, automatically; each is told by email."""
     free = lab.capacity - _registered(lab).count()

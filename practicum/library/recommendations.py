@@ -4,9 +4,9 @@ The rules are plain functions over plain values (tested on their own): each sign
 mentor could learn yields resources with the reason they are shown, and `combine` keeps each
 resource once, with its first reason, in the order of the signals:
 
-1. the readiness statements the mentor scored lowest: a resource tagged with the competency the
-   statement belongs to, or whose title and summary share at least two meaningful words with
-   the statement ("recurring patterns");
+1. the readiness statements the mentor scored lowest: a resource whose title and summary share
+   at least two meaningful words with the statement ("recurring patterns"), or tagged with the
+   competency a statement belongs to when the caller knows one;
 2. the competencies they rated lowest in their self-assessment: a resource tagged with one;
 3. the Code clauses their Ethics Lens worksheets cite most: a resource tagged with one;
 4. their upcoming lab's theme: a resource tagged with a theme the lab's theme speaks of.
@@ -146,9 +146,11 @@ def for_mentor(user) -> list[Recommendation]:
     lab = upcoming_lab_for(user)
     studied = set(StudyRecord.objects.filter(mentor=user).values_list("resource_id", flat=True))
     return combine(
-        from_statements([(s.text, s.competency_id) for s in needs.statements], candidates),
-        from_competencies([(c.id, c.name) for c in needs.competencies], candidates),
-        from_clauses([(c.id, c.identifier, c.count) for c in needs.clauses], candidates),
+        from_statements([(r.text, None) for r in needs.low_readiness], candidates),
+        from_competencies([(c.competency_id, c.name) for c in needs.low_competencies], candidates),
+        from_clauses(
+            [(c.clause_id, c.reference, c.count) for c in needs.cited_clauses], candidates
+        ),
         from_lab(lab.title, lab.theme, candidates) if lab else [],
         studied=studied,
     )

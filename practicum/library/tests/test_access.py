@@ -62,7 +62,9 @@ def test_the_stored_name_is_random_and_not_in_the_page(client, publish, mentor):
     assert resource.file.name.startswith("library/") and resource.code not in resource.file.name
 
 
-def test_a_video_and_its_captions_are_served_to_its_audience_only(client, publish, supervisor, mentor):
+def test_a_video_and_its_captions_are_served_to_its_audience_only(
+    client, publish, supervisor, mentor
+):
     resource = publish(kind="video", body="", access="supervisors")
     client.force_login(mentor)
     assert client.get(reverse("library:captions", args=[resource.code])).status_code == 404

@@ -135,6 +135,9 @@ class ResourceTag(models.Model):
         ]
         indexes = [models.Index(fields=["vocabulary", "slug"])]
 
+    def __str__(self) -> str:
+        return f"{self.vocabulary}:{self.slug}"
+
 
 class ResourceVersion(models.Model):
     """The resource as one edit left it: kept for good (files included)."""
@@ -160,6 +163,9 @@ class ResourceVersion(models.Model):
         ]
         ordering = ["-number"]
 
+    def __str__(self) -> str:
+        return f"{self.resource_id} v{self.number}"
+
 
 class StudyRecord(models.Model):
     """A mentor's note that they studied a resource, with a short reflection (encrypted: staff
@@ -179,3 +185,6 @@ class StudyRecord(models.Model):
             models.UniqueConstraint(fields=["mentor", "resource"], name="library_one_study")
         ]
         ordering = ["-studied_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.resource_id} studied {self.studied_on}"

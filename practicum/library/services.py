@@ -266,6 +266,11 @@ def resource_archive(*, resource: Resource, by: User) -> Resource:
 # --- Studying and self-study CPD -------------------------------------------------------------
 
 
+def hours_text(hours: Decimal) -> str:
+    """10 → "10", 0.50 → "0.5": hours as people write them."""
+    return f"{hours.normalize():f}"
+
+
 def study_hours(resource: Resource) -> Decimal:
     """A resource's self-study hours: its reading or viewing time, rounded up to the quarter
     hour, at least the rules' minimum."""
@@ -326,7 +331,7 @@ def study_add_to_cpd(*, study: StudyRecord, mentor: User) -> CpdEntry:
     if room <= 0:
         raise ValidationError(
             _("You have reached this year's %(cap)s hours of self-study CPD.")
-            % {"cap": rules().cpd_cap_per_year.normalize()}
+            % {"cap": hours_text(rules().cpd_cap_per_year)}
         )
     hours = min(study_hours(study.resource), room)
     entry = cpd_record_self_study(

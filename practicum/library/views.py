@@ -204,7 +204,7 @@ def study_cpd(request, code: str):
         messages.success(
             request,
             _("%(hours)s hours of self-study added to your CPD ledger.")
-            % {"hours": entry.hours.normalize()},
+            % {"hours": services.hours_text(entry.hours)},
         )
     return redirect("library:detail", code=resource.code)
 

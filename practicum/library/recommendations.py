@@ -18,6 +18,7 @@ The panel is the mentor's own: nobody else's page asks for it.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from practicum.frameworks.lexical import analyse
 from practicum.library import access, data
@@ -92,8 +93,10 @@ def from_clauses(clauses, candidates: list[Candidate]) -> list[Recommendation]:
     """`clauses`: (id, identifier, times cited), most cited first."""
     out = []
     for clause_id, identifier, count in clauses:
-        reason = _(
-            "Because your Ethics Lens worksheets cite clause %(clause)s (%(count)s times)."
+        reason = ngettext(
+            "Because your Ethics Lens worksheets cite clause %(clause)s (once).",
+            "Because your Ethics Lens worksheets cite clause %(clause)s (%(count)s times).",
+            count,
         ) % {"clause": identifier, "count": count}
         out += [
             Recommendation(item.resource, reason)

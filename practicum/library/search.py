@@ -15,7 +15,7 @@ from practicum.library.models import Resource, ResourceVersion
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # Below this cosine similarity a resource is not about the query at all.
-MEANING_FLOOR = 0.3
+MEANING_FLOOR = 0.25
 WORDS_WEIGHT = 0.1
 
 

@@ -399,8 +399,8 @@ def manage(request, code: str):
     )
 
 
+@require_POST  # first: a GET is a 405 for everyone, whoever they are
 @role_required(*MANAGERS)
-@require_POST
 def resource_act(request, code: str, action: str):
     resource = access.resource_for_manager(request.user, code)
     try:

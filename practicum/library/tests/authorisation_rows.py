@@ -27,7 +27,7 @@ ROWS = {
     "library:resource_new": access_row(302, 403, 403, 403),
     "library:manage": access_row(302, 403, 403, 403, NOPE),
     "library:resource_edit": access_row(302, 403, 403, 403, NOPE),
-    "library:resource_act": access_row(302, 403, 403, 403, {**NOPE, "action": "submit"}),
+    "library:resource_act": access_row(405, 405, 405, 405, {**NOPE, "action": "submit"}),
     "library:version_file": access_row(302, 403, 403, 403, {**NOPE, "number": 1, "which": "file"}),
     "library:centre_resources": access_row(302, 403, 403, 403),
     "library:centre_resource_new": access_row(302, 403, 403, 403, {"pk": 999999}),

@@ -114,4 +114,6 @@ from practicum.reflection import blank_views  # noqa: E402
 
 urlpatterns += [
     path("printable-tools.pdf", blank_views.printable_tools, name="printable_tools"),
+    # One tool as a blank template to print (issue 19: the library's templates)
+    path("templates/<slug:tool>.pdf", blank_views.tool_template, name="tool_template"),
 ]

@@ -29,6 +29,7 @@ from practicum.reflection.models import (
     Tag,
     ToolVersion,
 )
+from practicum.reflection.tool_templates import TEMPLATE_TOOLS
 
 PAGE_SIZE = 25
 Kind = ToolVersion.Kind
@@ -97,6 +98,7 @@ def toolkit(request):
             "worksheet_count": EthicsWorksheet.objects.filter(mentor=request.user).count(),
             "latest_check": latest_checks[0] if latest_checks else None,
             "selfcare_prompt": prompt,
+            "templates": TEMPLATE_TOOLS,
         },
     )
 

@@ -11,6 +11,7 @@ NO_PK = {"pk": 999999}
 
 ROWS = {
     "reflection:toolkit": access_row(302, 200, 200, 403),
+    "reflection:tool_template": access_row(302, 200, 200, 403, {"tool": "ethics-lens"}),
     # Reflective Conversation Framework
     "reflection:reflection_list": access_row(302, 200, 200, 403),
     "reflection:reflection_create": access_row(302, 200, 200, 403),

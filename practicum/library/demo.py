@@ -22,6 +22,7 @@ from practicum.lib.pdf import pdf_canvas, pdf_font, pdf_text
 from practicum.lib.uploads import validate_captions, validate_pdf, validate_video
 from practicum.library import services
 from practicum.library.models import Resource
+from practicum.reflection.tool_templates import ETHICS_LENS
 
 MEDIA = Path(__file__).parent / "demo_media"
 
@@ -98,15 +99,6 @@ def _publish(editor, reviewer, content: dict) -> Resource:
     resource = services.resource_create(by=editor, content=content)
     services.resource_submit(resource=resource, by=editor)
     return services.resource_publish(resource=resource, by=reviewer)
-
-
-def _template_tool() -> str:
-    """The first reflective tool the toolkit prints as a template, if it offers any yet."""
-    try:
-        from practicum.reflection.tool_templates import TEMPLATE_TOOLS
-    except ImportError:
-        return ""
-    return next(iter(TEMPLATE_TOOLS), "")
 
 
 def load(people: dict) -> None:
@@ -232,25 +224,23 @@ def load(people: dict) -> None:
             themes=["contracting"],
         ),
     )
-    tool = _template_tool()
-    if tool:
-        _publish(
-            editor,
-            reviewer,
-            _content(
-                kind=Resource.Kind.TEMPLATE,
-                title="The Ethics Lens Worksheet, to print",
-                summary=(
-                    "The toolkit's worksheet as a blank printable template, for training "
-                    "programmes and group supervision on paper."
-                ),
-                author="IMC Supervision Committee",
-                minutes=20,
-                template_tool=tool,
-                themes=["ethics-in-action"],
-                formats=["group"],
+    _publish(
+        editor,
+        reviewer,
+        _content(
+            kind=Resource.Kind.TEMPLATE,
+            title="The Ethics Lens Worksheet, to print",
+            summary=(
+                "The toolkit's worksheet as a blank printable template, for training "
+                "programmes and group supervision on paper."
             ),
-        )
+            author="IMC Supervision Committee",
+            minutes=20,
+            template_tool=ETHICS_LENS,
+            themes=["ethics-in-action"],
+            formats=["group"],
+        ),
+    )
     centre = TrainingCentre.objects.order_by("pk").first()
     admin = people.get("institution")
     if (

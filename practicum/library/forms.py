@@ -6,14 +6,11 @@ from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersi
 from practicum.lib.uploads import validate_captions, validate_pdf, validate_video
 from practicum.library.data import rules, vocabulary
 from practicum.library.models import Resource
+from practicum.reflection.tool_templates import TEMPLATE_TOOLS
 
 
 def template_tool_choices() -> list[tuple[str, str]]:
-    try:  # TODO(merge libsignals): reflection.tool_templates lands there
-        from practicum.reflection.tool_templates import TEMPLATE_TOOLS
-    except ImportError:
-        return [("", "—")]
-    return [("", "—")] + [(slug, str(tool.name)) for slug, tool in TEMPLATE_TOOLS.items()]
+    return [("", "—")] + [(slug, str(label)) for slug, label in TEMPLATE_TOOLS]
 
 
 def _current(kind: str):

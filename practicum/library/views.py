@@ -29,6 +29,7 @@ from practicum.library import access, data, recommendations, search, services
 from practicum.library.forms import FilterForm, PublishForm, ResourceForm, ReturnForm, StudyForm
 from practicum.library.models import Resource, ResourceTag, StudyRecord
 from practicum.library.rendering import article_html
+from practicum.reflection.tool_templates import TEMPLATE_SLUGS, tool_template_pdf
 
 PAGE_SIZE = 20
 MANAGERS = (Role.EDITOR, Role.INSTITUTION_ADMIN)
@@ -154,9 +155,7 @@ def resource_captions(request, code: str):
 def template_pdf(request, code: str):
     """A template's printable PDF, made from the reflective tool's own versioned content."""
     resource = access.resource_readable(request.user, code)
-    from practicum.reflection.tool_templates import TEMPLATE_TOOLS, tool_template_pdf
-
-    if resource.kind != Resource.Kind.TEMPLATE or resource.template_tool not in TEMPLATE_TOOLS:
+    if resource.kind != Resource.Kind.TEMPLATE or resource.template_tool not in TEMPLATE_SLUGS:
         raise Http404
     response = HttpResponse(
         tool_template_pdf(resource.template_tool, resource.language),

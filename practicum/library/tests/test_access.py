@@ -140,3 +140,11 @@ def test_article_text_is_rendered_without_any_html_of_its_own(client, publish):
     assert "<script>alert(1)" not in page
     assert 'href="javascript:' not in page
     assert "<strong>bold</strong>" in page
+
+
+def test_a_template_is_printed_from_the_tools_content_for_its_audience_only(client, publish):
+    public = publish(kind="template", template_tool="ethics-lens", access="public", body="")
+    members = publish(kind="template", template_tool="self-care", access="members", body="")
+    response = client.get(reverse("library:template_pdf", args=[public.code]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert client.get(reverse("library:template_pdf", args=[members.code])).status_code == 404

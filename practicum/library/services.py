@@ -169,12 +169,19 @@ def resource_edit(*, resource: Resource, by: User, content: dict) -> Resource:
     resource.save()
     _set_tags(resource, content, themes, formats)
     version = _save_version(resource, by, themes, formats)
+    # Who changed what: only the fields this edit changed (each version keeps the whole).
+    old = {**(before.metadata if before else {}), "status": status_before}
+    new = {**version.metadata, "status": resource.status}
+    changed = [key for key in new if old.get(key) != new[key]]
+    if resource.body != (before.body if before else ""):
+        changed.append("body")
+        old["body"], new["body"] = _("(previous text)"), _("(new text)")
     audit_record(
         actor=by,
         action="library.edited",
         subject=resource,
-        before={**(before.metadata if before else {}), "status": status_before},
-        after={**version.metadata, "version": version.number, "status": resource.status},
+        before={key: old.get(key) for key in changed},
+        after={**{key: new[key] for key in changed}, "version": version.number},
     )
     return resource
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "practicum.practice",
     "practicum.supervision",
     "practicum.reflection",
+    "practicum.library",
     "practicum.credentials",
     "practicum.ethics",
     "practicum.demo",

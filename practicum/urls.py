@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("practicum.practice.urls")),
     path("supervision/", include("practicum.supervision.urls")),
     path("reflection/", include("practicum.reflection.urls")),
+    path("library/", include("practicum.library.urls")),
     path("credentials/", include("practicum.credentials.urls")),
     path("ethics/", include("practicum.ethics.urls")),
     path("api/v1/", api.urls),

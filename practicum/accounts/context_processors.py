@@ -18,6 +18,7 @@ SECTIONS = [
     (Role.CREDENTIALING_STAFF, _("Credentialing")),
     (Role.ETHICS_STAFF, _("Ethics")),
     (Role.INSTITUTION_ADMIN, _("Institution")),
+    (Role.EDITOR, _("Library")),
     (Role.SITE_ADMIN, _("Administration")),
 ]
 
@@ -30,6 +31,7 @@ NAVIGATION = [
     (Role.MENTOR, "reflection:toolkit", _("Reflective toolkit")),
     (Role.MENTOR, "credentials:index", _("Credentials")),
     (Role.MENTOR, "ethics:my_cases", _("My ethics cases")),
+    (Role.MENTOR, "library:index", _("Resource library")),
     (Role.SUPERVISOR, "supervision:supervisor_dashboard", _("Supervisor dashboard")),
     (Role.SUPERVISOR, "practice:sign_off_queue", _("Sessions to sign off")),
     (Role.SUPERVISOR, "reflection:shared_list", _("Shared reflections")),
@@ -42,6 +44,9 @@ NAVIGATION = [
     (Role.CREDENTIALING_STAFF, "credentials:accreditation_queue", _("Accreditation")),
     (Role.ETHICS_STAFF, "ethics:staff_dashboard", _("Ethics cases")),
     (Role.INSTITUTION_ADMIN, "institutions:dashboard", _("Institution")),
+    (Role.INSTITUTION_ADMIN, "library:centre_resources", _("Centre resources")),
+    (Role.EDITOR, "library:editor_dashboard", _("Editorial desk")),
+    (Role.EDITOR, "library:index", _("Published library")),
     (Role.SITE_ADMIN, "admin:index", _("Site administration")),
 ]
 

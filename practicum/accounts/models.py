@@ -39,11 +39,19 @@ class Role(models.TextChoices):
     ETHICS_STAFF = "ethics_staff", _("Ethics staff")
     INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
     SITE_ADMIN = "site_admin", _("Site administrator")
+    # Publishes the resource library (issue 19).
+    EDITOR = "editor", _("Editor")
 
 
 # Roles whose pages are staff pages: reachable only with MFA set up.
 STAFF_ROLES = frozenset(
-    {Role.CREDENTIALING_STAFF, Role.ETHICS_STAFF, Role.INSTITUTION_ADMIN, Role.SITE_ADMIN}
+    {
+        Role.CREDENTIALING_STAFF,
+        Role.ETHICS_STAFF,
+        Role.INSTITUTION_ADMIN,
+        Role.SITE_ADMIN,
+        Role.EDITOR,
+    }
 )
 
 

@@ -26,7 +26,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 logger = logging.getLogger(__name__)
 
 EVIDENCE_CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
-EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg"}
+# Published media (the resource library): a video and its captions.
+MEDIA_CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "vtt": "text/vtt"}
+STORED_CONTENT_TYPES = {**EVIDENCE_CONTENT_TYPES, **MEDIA_CONTENT_TYPES}
+EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "mp4": "mp4", "webm": "webm", "vtt": "vtt"}
 
 
 def stored_extension(filename: str) -> str:
@@ -75,7 +78,17 @@ def _replace_content(upload, data: bytes, kind: str) -> None:
     upload.size = len(data)
     upload.name = name
     if isinstance(upload, UploadedFile):
-        upload.content_type = EVIDENCE_CONTENT_TYPES[kind]
+        upload.content_type = STORED_CONTENT_TYPES[kind]
+        upload.charset = None
+    upload.seek(0)
+
+
+def _rename(upload, kind: str) -> None:
+    """Name and type the upload from what we decided it is, keeping its bytes (a video is too
+    big to copy, and is stored as it came: only served, never decoded by us)."""
+    upload.name = f"upload.{EXTENSIONS[kind]}"
+    if isinstance(upload, UploadedFile):
+        upload.content_type = STORED_CONTENT_TYPES[kind]
         upload.charset = None
     upload.seek(0)
 
@@ -173,3 +186,51 @@ def validate_evidence(upload, *, max_bytes: int) -> str:
         raise ValidationError(_("The file is not a PDF, PNG or JPEG.")) from exc
     _replace_content(upload, data, kind)
     return kind
+
+
+def _head(upload, size: int) -> bytes:
+    upload.seek(0)
+    data = upload.read(size)
+    upload.seek(0)
+    return data
+
+
+def validate_pdf(upload, *, max_bytes: int) -> str:
+    """A document that must be a PDF (a briefing paper): parsed page by page. Returns "pdf"."""
+    _check_size(upload, max_bytes)
+    data = _read_all(upload)
+    if not data.startswith(_PDF_MAGIC):
+        raise ValidationError(_("The file is not a PDF."))
+    _check_pdf(data)
+    _replace_content(upload, data, "pdf")
+    return "pdf"
+
+
+def validate_video(upload, *, max_bytes: int) -> str:
+    """A video by its container: MP4 (an ISO media ``ftyp`` box first) or WebM (an EBML header
+    whose doc type is ``webm``). Returns "mp4" or "webm"."""
+    _check_size(upload, max_bytes)
+    head = _head(upload, 64)
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        kind = "mp4"
+    elif head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head:
+        kind = "webm"
+    else:
+        raise ValidationError(_("The file is not an MP4 or WebM video."))
+    _rename(upload, kind)
+    return kind
+
+
+def validate_captions(upload, *, max_bytes: int) -> str:
+    """Captions as WebVTT: UTF-8 text starting with the ``WEBVTT`` header. Returns "vtt"."""
+    _check_size(upload, max_bytes)
+    data = _read_all(upload)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(_("The captions file is not UTF-8 text.")) from exc
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not (first == "WEBVTT" or first.startswith(("WEBVTT ", "WEBVTT\t"))) or "\x00" in text:
+        raise ValidationError(_("The captions file is not WebVTT (it must start with WEBVTT)."))
+    _replace_content(upload, text.encode("utf-8"), "vtt")
+    return "vtt"

@@ -405,6 +405,8 @@ class CpdEntry(models.Model):
         TRAINING = "training", _("Training")
         THEMATIC_LAB = "thematic_lab", _("Thematic lab")
         SUPERVISION = "supervision", _("Supervision")
+        # Studying a library resource (added by the library, capped per year by its rules).
+        SELF_STUDY = "self_study", _("Self-study")
         OTHER = "other", _("Other learning")
 
     mentor = models.ForeignKey(

@@ -278,6 +278,17 @@ class CpdForm(EvidenceMixin, forms.ModelForm):
         widgets = {"occurred_on": DateInput()}
         help_texts = {"hours": _("Up to 2,000.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Self-study lines come from studying library resources, within the library's yearly
+        # cap: not typed in (an existing one keeps its category when edited).
+        if self.instance.category != CpdEntry.Category.SELF_STUDY:
+            self.fields["category"].choices = [
+                choice
+                for choice in self.fields["category"].choices
+                if choice[0] != CpdEntry.Category.SELF_STUDY
+            ]
+
     def clean_hours(self):
         return _check_hours(self.cleaned_data.get("hours"))
 

@@ -41,6 +41,7 @@ AUDIT_ACTIONS = {
     "session.reopened": gettext_lazy("Signed-off session changed: sent for a new sign-off"),
     "session.recorded_from_attendance": gettext_lazy("Session recorded from attendance"),
     "cpd.recorded_from_attendance": gettext_lazy("CPD recorded from lab attendance"),
+    "cpd.recorded_self_study": gettext_lazy("Self-study CPD recorded"),
     "account.erased": gettext_lazy("Account erased"),
     "training.centre_matched": gettext_lazy("Training record linked to a registry centre"),
     "training.centre_unmatched": gettext_lazy("Training record: no registry centre matched"),
@@ -490,6 +491,37 @@ def cpd_record_from_attendance(
             subject=entry,
             person=mentor,
             after={"source": source, "hours": hours, "occurred_on": occurred_on},
+        )
+    return entry
+
+
+def cpd_record_self_study(
+    *,
+    mentor: User,
+    source: str,
+    title: str,
+    occurred_on: datetime.date,
+    hours,
+) -> CpdEntry:
+    """A self-study line of the CPD ledger (a studied library resource), once per (mentor,
+    source): a second call returns the first line. The caller decides the hours (its cap)."""
+    entry, created = CpdEntry.objects.get_or_create(
+        mentor=mentor,
+        source=source,
+        defaults={
+            "category": CpdEntry.Category.SELF_STUDY,
+            "title": title[:200],
+            "occurred_on": occurred_on,
+            "hours": hours,
+        },
+    )
+    if created:
+        audit_record(
+            actor=mentor,
+            action="cpd.recorded_self_study",
+            subject=entry,
+            person=mentor,
+            after={"source": source, "hours": str(hours), "occurred_on": occurred_on.isoformat()},
         )
     return entry
 

@@ -21,9 +21,15 @@ FILES = {
     "credentials:badge_image": "a PNG image",
     "credentials:badge_png": "a baked PNG badge",
     "credentials:declared_evidence": "an uploaded certificate",
+    "library:file": "a published PDF or video",
+    "library:captions": "a video's captions (WebVTT)",
+    "library:version_file": "an earlier version's file",
 }
 # htmx fragments, checked inside the page that embeds them.
-FRAGMENTS = {"practice:import_progress": "the preview's status, polled"}
+FRAGMENTS = {
+    "practice:import_progress": "the preview's status, polled",
+    "library:lab_resources": "the library's list on a lab's page",
+}
 FILE_SUFFIXES = (".csv", ".pdf", ".ics", ".svg", ".jwt", ".json")
 
 
@@ -153,6 +159,10 @@ OBJECT_PAGES = {
     "credentials:accreditation_apply": _pk("centre", "institution"),
     "credentials:accreditation_detail": _pk("accreditation", "institution"),
     "credentials:accreditation_review": _pk("accreditation", "staff"),
+    "library:detail": _code("resource", "anonymous", "mentor"),
+    "library:manage": _code("resource", "editor"),
+    "library:resource_edit": _code("resource", "editor"),
+    "library:centre_resource_new": _pk("centre", "institution"),
     # ethics
     "ethics:follow": _token("concern", "anonymous"),
     "ethics:my_case": lambda w: [

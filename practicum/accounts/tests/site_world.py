@@ -28,6 +28,7 @@ PERSONA_EMAILS = {
     "complainant": "complainant@demo.practicum.test",
     "applicant": "applicant@demo.practicum.test",
     "admin": "admin@demo.practicum.test",
+    "editor": "editor@demo.practicum.test",
 }
 PERSONAS = tuple(PERSONA_EMAILS)
 
@@ -142,6 +143,10 @@ def _demo_objects(world: World) -> None:
     o["code"] = FrameworkVersion.objects.current(Kind.CODE_OF_ETHICS)
     o["competencies"] = FrameworkVersion.objects.current(Kind.COMPETENCIES)
     o["readiness_q"] = FrameworkVersion.objects.current(Kind.READINESS_QUESTIONNAIRE)
+    from practicum.library.models import Resource
+
+    o["resource"] = Resource.objects.filter(access="public").order_by("pk").first()
+    o["centre_resource"] = Resource.objects.filter(access="centre").first()
 
 
 def _private_links(world: World) -> None:

@@ -332,27 +332,28 @@ def test_cpd_totals_by_year_and_category(client, mentor, other_mentor):
     client.force_login(mentor)
     response = client.get(reverse("practice:cpd_list"))
     totals = response.context["totals"]
-    # columns follow CpdEntry.Category: training, thematic lab, supervision, other
+    # columns follow CpdEntry.Category: training, thematic lab, supervision, self-study, other
     assert list(response.context["categories"]) == [
         "Training",
         "Thematic lab",
         "Supervision",
+        "Self-study",
         "Other learning",
     ]
     assert totals["years"] == [
         {
             "year": 2024,
-            "hours": [None, Decimal("3"), None, Decimal("0.5")],
+            "hours": [None, Decimal("3"), None, None, Decimal("0.5")],
             "total": Decimal("3.5"),
         },
         {
             "year": 2023,
-            "hours": [Decimal("7.5"), None, Decimal("2"), None],
+            "hours": [Decimal("7.5"), None, Decimal("2"), None, None],
             "total": Decimal("9.5"),
         },
     ]
     assert totals["overall"] == {
-        "hours": [Decimal("7.5"), Decimal("3"), Decimal("2"), Decimal("0.5")],
+        "hours": [Decimal("7.5"), Decimal("3"), Decimal("2"), None, Decimal("0.5")],
         "total": Decimal("13"),
     }
     content = response.content.decode()

@@ -53,6 +53,9 @@ PEOPLE = [
         [Role.INSTITUTION_ADMIN],
     ),
     ("admin@demo.practicum.test", "Ada Quinn", "UTC", [Role.SITE_ADMIN]),
+    # Two editors of the resource library: one writes, the other reviews and publishes.
+    ("editor@demo.practicum.test", "Elena Ruiz", "Europe/Madrid", [Role.EDITOR]),
+    ("editor2@demo.practicum.test", "Owen Park", "Europe/London", [Role.EDITOR]),
 ]
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_periodic_claim'),
+        ('accounts', '0005_alter_rolegrant_role'),
     ]
 
     operations = [

@@ -127,9 +127,9 @@ def _demo_objects(world: World) -> None:
     o["goal"] = DevelopmentGoal.objects.filter(mentor=maya).first()
     o["tag"] = Tag.objects.filter(mentor=maya).first()
     o["booking"] = Booking.objects.filter(mentor=maya).first()
-    o["group"] = SupervisionGroup.objects.get(facilitator=samir)
+    o["group"] = SupervisionGroup.objects.get(facilitator=samir, reserved_for=None)
     o["group_session"] = GroupSession.objects.filter(group=o["group"]).first()
-    o["lab"] = ThematicLab.objects.first()
+    o["lab"] = ThematicLab.objects.filter(reserved_for=None).first()
     o["application"] = Application.objects.get(applicant=maya)
     o["credential"] = Credential.objects.filter(holder=maya).first()
     o["samirs_credential"] = Credential.objects.filter(holder=samir).first()
@@ -265,7 +265,10 @@ def _applications(world: World) -> None:
         statement="To give back what my own supervisors gave me.",
     )
     accreditation.rules_load_all()
-    o["accreditation"] = accreditation.application_submit(
+    # The demo's centre already has its renewal in review; a world without it makes one.
+    o["accreditation"] = o[
+        "centre"
+    ].accreditation_applications.first() or accreditation.application_submit(
         centre=o["centre"],
         by=world.people["institution"],
         kind="accredited",

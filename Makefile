@@ -23,7 +23,7 @@ REDIS_TEST_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 
-.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-services messages lock clean FORCE
+.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-edge-pythons test-services messages lock clean FORCE
 
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
@@ -106,18 +106,21 @@ test-postgres: install
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL): required on CI" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL does not answer at $(PG_URL)"; fi
 
+# worksteal: the page checks of one role take minutes, most other browser tests seconds; a worker
+# that runs out takes half of the other's queue (each worker has its own live server and database).
 test-browser: install
 	@if [ -x /usr/bin/chromium ]; then \
-	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) --dist loadfile; \
+	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) --dist worksteal; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
 	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium)"; fi
 
-# The non-browser suite again on every other supported Python this machine has, each in its own
-# venv (.venv-3.12, ...). A pythonX.Y on PATH counts when it runs; else a pyenv-installed one
-# (pyenv's shims answer only for the versions it has selected).
+# The non-browser suite again on every other supported Python this machine has (TEST_PYTHONS,
+# all by default), each in its own venv (.venv-3.12, ...). A pythonX.Y on PATH counts when it
+# runs; else a pyenv-installed one (pyenv's shims answer only for the versions it has selected).
+TEST_PYTHONS ?= $(PYTHON_VERSIONS)
 test-pythons: install
 	@default=$$($(BIN)/python -c '$(PY_XY)'); \
-	for v in $(PYTHON_VERSIONS); do \
+	for v in $(TEST_PYTHONS); do \
 	  p=python$$v; $$p -c '$(PY_FITS)' >/dev/null 2>&1 || \
 	    p=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n1); \
 	  if [ "$$v" = "$$default" ]; then continue; \
@@ -126,7 +129,17 @@ test-pythons: install
 	  $(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$p test-sqlite || exit 1; \
 	done
 
-test: lint checks test-sqlite test-postgres test-pythons test-browser
+# `make test` (CI) runs everything on the default Python, and the non-browser suite on SQLite
+# again on the OLDEST and the NEWEST supported Python (each that is not the default; the default
+# is the newest this machine answers for): what breaks between versions is a newer feature used
+# (caught by the oldest) or an old one removed (caught by the newest), and 3.12 lies between the
+# two. Each extra Python costs a venv and a whole suite (about six minutes on two cores);
+# `make test-pythons` still runs every supported version.
+test-edge-pythons: install
+	@$(MAKE) --no-print-directory test-pythons \
+	  TEST_PYTHONS="$(firstword $(PYTHON_VERSIONS)) $(lastword $(PYTHON_VERSIONS))"
+
+test: lint checks test-sqlite test-postgres test-edge-pythons test-browser
 
 # Just the tests of the shared services: object storage on an S3 server (moto's, started by the
 # tests unless S3_TEST_ENDPOINT names one), the cache and limits on Redis, backup and restore.

@@ -44,6 +44,60 @@ def stand_in_ranker():
         yield
 
 
+# The world takes load_demo and more to build: once per test process for the browser checks.
+# Those tests run on a live server, so each one ends by emptying the database; on SQLite's
+# in-memory test database (what `make test-browser` uses) the built world is copied aside with
+# SQLite's backup API and copied back for the next test in a few milliseconds. Elsewhere (the
+# non-browser tests roll back a transaction; PostgreSQL) each test builds its own.
+_SNAPSHOT: dict = {}
+
+
+def _snapshot_possible(request, connection) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    return transactional and connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+def _restore(snapshot, connection) -> None:
+    from django.contrib.contenttypes.models import ContentType
+
+    connection.ensure_connection()
+    snapshot.backup(connection.connection)
+    # The previous test's teardown emptied and refilled the content types (new ids): the
+    # process-wide cache must forget them and read the world's again.
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def world_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("world-media")
+
+
 @pytest.fixture
-def world(stand_in_ranker, site_rules):
-    return site_world.build()
+def world(request, stand_in_ranker, settings, world_media):
+    import sqlite3
+
+    from django.db import connection
+
+    # The world's files live as long as the copy of its database that names them.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(world_media)},
+        },
+    }
+    if not _snapshot_possible(request, connection):
+        request.getfixturevalue("site_rules")
+        return site_world.build()
+    if "world" in _SNAPSHOT:
+        _restore(_SNAPSHOT["database"], connection)
+        return _SNAPSHOT["world"]
+    request.getfixturevalue("site_rules")
+    built = site_world.build()
+    snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.connection.backup(snapshot)
+    _SNAPSHOT.update(world=built, database=snapshot)
+    return built

@@ -135,6 +135,14 @@ def sign_in_as(page, live_server, user) -> None:
     )
 
 
+# htmx marks an element from the request it sends (a `load` trigger sends it before the page's
+# load event) until the swapped-in content has settled, and new content stays `htmx-added` until
+# its own `load` triggers have sent theirs: no such element, no fragment still to come.
+HTMX_IDLE = (
+    "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+)
+
+
 def visit(page, path) -> bool:
     """Open a page; False when it is not a page (a PDF, a feed, an htmx fragment)."""
     from playwright.sync_api import Error, TimeoutError
@@ -150,9 +158,11 @@ def visit(page, path) -> bool:
         return False
     if "<html" not in response.text()[:500]:
         return False  # a fragment, checked inside the page that embeds it
-    # htmx fragments are part of the page; on a busy machine the page has loaded at least.
+    # htmx fragments are part of the page: wait until htmx is idle (on a busy machine the page
+    # has loaded at least). Not "networkidle", which waits for half a second of silence on every
+    # page, most of them with no fragment at all.
     with contextlib.suppress(TimeoutError):
-        page.wait_for_load_state("networkidle")
+        page.wait_for_function(HTMX_IDLE, polling=50)
     return True
 
 

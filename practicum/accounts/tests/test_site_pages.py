@@ -20,8 +20,9 @@ def test_no_entry_is_stale():
     assert sorted(set(OBJECT_PAGES) - names) == []
 
 
+# One test, two checks: the world (load_demo and more) is the cost, so it is built once.
 @pytest.mark.django_db
-def test_each_object_page_opens_for_its_persona(world):
+def test_each_object_page_opens_for_its_persona_and_each_persona_has_pages(world):
     wrong = {}
     for name, build in sorted(OBJECT_PAGES.items()):
         for persona, kwargs in build(world):
@@ -34,8 +35,5 @@ def test_each_object_page_opens_for_its_persona(world):
                 wrong[path] = (name, persona, status)
     assert wrong == {}, "\n".join(f"{path} {why}" for path, why in wrong.items())
 
-
-@pytest.mark.django_db
-def test_every_persona_has_pages_of_their_own(world):
     counts = {p: len(site_pages.pages_of(world, p)) for p in site_pages.PERSONAS}
     assert all(count > 3 for count in counts.values()), counts

@@ -8,7 +8,8 @@ public Code search. It combines two signals:
   with each clause and with everyday situations listed for it (our data, in `lens/`), so that
   "my mentee's HR director wants my notes" reaches Confidentiality. Their cosines are averaged
   for English text (each model finds clauses the other misses); text in another language is
-  read by the multilingual model alone, so a Spanish dilemma finds its clause too;
+  read by the multilingual model alone, and compared with the situations written in other
+  languages as well as the English ones, so a Spanish dilemma finds its clause too;
 - words: BM25 (`lexical.py`) over the clause and its section title, with English stop words and
   the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
   or "session" no longer decide anything.
@@ -100,6 +101,9 @@ class ClauseIndex:
     clause_vectors: np.ndarray  # (clauses, dims): the clause text
     situation_vectors: np.ndarray  # (situations, dims)
     situation_owner: np.ndarray  # (situations,): index of the clause each situation belongs to
+    # (situations,): written in another language than English, so only for text that isn't
+    # English (MiniLM reads English only, and they would blur an English text's mean).
+    situation_other: np.ndarray
     situations: list[str]
     openings: list[str]  # each clause's first words, the reason when it lists no situation
     bm25: BM25Index
@@ -142,14 +146,18 @@ def passages(text: str) -> list[str]:
 
 
 @memoise
-def _situations_file(version: str) -> tuple[str, dict[str, list[str]]]:
+def _situations_file(version: str) -> tuple[str, dict[str, list[str]], dict[str, list[str]]]:
     path = LENS_DIR / f"code_of_ethics-{version}.yaml"
     if not path.is_file():
-        return "", {}
+        return "", {}, {}
     raw = path.read_text(encoding="utf-8")
     doc = yaml.safe_load(raw) or {}
     clauses = {str(k): [str(t) for t in v or []] for k, v in (doc.get("clauses") or {}).items()}
-    return hashlib.sha256(raw.encode()).hexdigest(), clauses
+    other: dict[str, list[str]] = {}
+    for by_clause in (doc.get("other_languages") or {}).values():
+        for k, v in (by_clause or {}).items():
+            other.setdefault(str(k), []).extend(str(t) for t in v or [])
+    return hashlib.sha256(raw.encode()).hexdigest(), clauses, other
 
 
 def situations(version: str) -> dict[str, list[str]]:
@@ -157,9 +165,14 @@ def situations(version: str) -> dict[str, list[str]]:
     return _situations_file(version)[1]
 
 
+def other_language_situations(version: str) -> dict[str, list[str]]:
+    """The same in the platform's other languages (all of them together), per clause."""
+    return _situations_file(version)[2]
+
+
 def _cache_key(framework: FrameworkVersion) -> str:
     digest = hashlib.sha256(
-        f"v4|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
+        f"v5|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
     ).hexdigest()[:32]
     return f"clause-vectors:{digest}"
 
@@ -168,16 +181,21 @@ def build_index(
     clauses: list[EthicsClause],
     *,
     situations: dict[str, list[str]] | None = None,
+    other_situations: dict[str, list[str]] | None = None,
     cache_key: str | None = None,
 ) -> ClauseIndex:
-    """The clause side of the ranker: vectors of each clause and of its everyday situations,
-    and BM25. With `cache_key`, vectors come from memory or the cache table when there."""
+    """The clause side of the ranker: vectors of each clause and of its everyday situations
+    (in English, then in other languages), and BM25. With `cache_key`, vectors come from
+    memory or the cache table when there."""
     listed: list[str] = []
     listed_owner: list[int] = []
-    for index, clause in enumerate(clauses):
-        for text in (situations or {}).get(clause.identifier, []):
-            listed.append(text)
-            listed_owner.append(index)
+    listed_other: list[bool] = []
+    for by_clause, other in ((situations, False), (other_situations, True)):
+        for index, clause in enumerate(clauses):
+            for text in (by_clause or {}).get(clause.identifier, []):
+                listed.append(text)
+                listed_owner.append(index)
+                listed_other.append(other)
     texts = [c.text for c in clauses] + listed
     expected = len(texts)
     vectors = _VECTORS.get(cache_key) if cache_key else None
@@ -196,6 +214,7 @@ def build_index(
         clause_vectors=vectors[: len(clauses)],
         situation_vectors=vectors[len(clauses) :],
         situation_owner=np.array(listed_owner, dtype=np.int64),
+        situation_other=np.array(listed_other, dtype=bool),
         situations=listed,
         openings=[clause_spans(c.text)[0] for c in clauses],
         bm25=BM25Index(
@@ -210,7 +229,10 @@ def clause_index(framework: FrameworkVersion) -> ClauseIndex:
     their vectors (computed once per version, then read from memory or the cache table)."""
     clauses = list(framework.clauses.order_by("position"))
     return build_index(
-        clauses, situations=situations(framework.version), cache_key=_cache_key(framework)
+        clauses,
+        situations=situations(framework.version),
+        other_situations=other_language_situations(framework.version),
+        cache_key=_cache_key(framework),
     )
 
 
@@ -285,10 +307,17 @@ def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]
     reason = list(index.openings)
     if len(index.situation_owner):
         similarity = (vectors @ index.situation_vectors.T).max(axis=0)
+        skip = (
+            index.situation_other
+            if reads_as_english(text)
+            else np.zeros_like(index.situation_other)
+        )
         best = np.full(size, -1.0, dtype=np.float32)
         total = np.zeros(size, dtype=np.float32)
         count = np.zeros(size, dtype=np.float32)
         for situation, owner in enumerate(index.situation_owner):
+            if skip[situation]:
+                continue
             if similarity[situation] > best[owner]:
                 best[owner] = similarity[situation]
                 reason[owner] = index.situations[situation]

@@ -34,7 +34,11 @@ def main() -> None:
 
     clauses = run.code_clauses()
     started = time.perf_counter()
-    index = ranking.build_index(clauses, situations=ranking.situations("1.0"))
+    index = ranking.build_index(
+        clauses,
+        situations=ranking.situations("1.0"),
+        other_situations=ranking.other_language_situations("1.0"),
+    )
     print(f"clause side, once per Code version: {time.perf_counter() - started:.1f} s")
     dilemmas = [d.text for d in run.load_dilemmas()]
     worksheets = [" ".join(dilemmas[i : i + 3]) for i in range(0, len(dilemmas) - 2, 3)]

@@ -81,7 +81,11 @@ def old_bm25(clauses: list):
 def new_ranker(clauses: list):
     from practicum.frameworks import ranking
 
-    index = ranking.build_index(clauses, situations=ranking.situations("1.0"))
+    index = ranking.build_index(
+        clauses,
+        situations=ranking.situations("1.0"),
+        other_situations=ranking.other_language_situations("1.0"),
+    )
     return lambda text, limit: [s.clause.identifier for s in ranking.rank(index, text, limit=limit)]
 
 

@@ -57,7 +57,7 @@ def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
 
 
 def test_a_spanish_dilemma_finds_its_clause(frameworks):
-    # Spanish is read by the multilingual model alone, and less well than English: 7 of 12 of
+    # Spanish is read by the multilingual model alone, and less well than English: 8 of 12 of
     # the Spanish held-out dilemmas have their clause in the top 3 (see eval/README.md).
     text = (
         "El jefe de mi mentorada me pidió que le contara lo que ella me dice en nuestras sesiones."
@@ -161,3 +161,21 @@ def test_the_encoder_matches_the_published_model():
     # sentence-transformers' own example for all-MiniLM-L6-v2 gives 0.7553 for this pair.
     a, b = embeddings.encode(["A man is eating food.", "A man is eating a piece of bread."])
     assert float(np.dot(a, b)) == pytest.approx(0.7553, abs=0.002)
+
+
+def test_situations_in_other_languages_serve_only_text_that_is_not_english():
+    from practicum.frameworks.eval.run import code_clauses
+
+    clauses = [c for c in code_clauses() if c.identifier in ("1.B.3", "3.F.2")]
+    index = ranking.build_index(
+        clauses,
+        situations={"1.B.3": ["I sold my old laptop with client notes on it"]},
+        other_situations={"1.B.3": ["vendí mi portátil viejo con notas de clientes"]},
+    )
+    english = ranking.rank(index, "I gave away my old computer with my mentee notes", limit=1)
+    spanish = ranking.rank(
+        index, "regalé mi ordenador viejo con las notas de mis clientes", limit=1
+    )
+    assert english[0].reason == "I sold my old laptop with client notes on it"
+    assert spanish[0].clause.identifier == "1.B.3"
+    assert spanish[0].reason == "vendí mi portátil viejo con notas de clientes"

@@ -192,6 +192,8 @@ class RoleGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user"),
         ]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
@@ -216,6 +218,8 @@ class PeriodicClaim(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "round_start"], name="periodic_claim_once"),
         ]
+        verbose_name = _("periodic task claim")
+        verbose_name_plural = _("periodic task claims")
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.round_start:%Y-%m-%d %H:%M} by {self.claimed_by}"

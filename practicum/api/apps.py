@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "practicum.api"
     label = "api"
+    verbose_name = _("REST API")
 
     def ready(self) -> None:
         from practicum.api import signals

@@ -53,6 +53,8 @@ class ApiToken(models.Model):
     class Meta:
         indexes = [models.Index(fields=["owner", "revoked_at"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -76,6 +78,8 @@ class WebhookEndpoint(models.Model):
     class Meta:
         indexes = [models.Index(fields=["owner", "is_active"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
 
     def __str__(self) -> str:
         return self.url
@@ -121,6 +125,8 @@ class WebhookDelivery(models.Model):
         ]
         indexes = [models.Index(fields=["endpoint", "created_at"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint_id} ({self.status})"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CredentialsConfig(AppConfig):
     name = "practicum.credentials"
     label = "credentials"
+    verbose_name = _("Credentials")
 
     def ready(self) -> None:
         from practicum.audit.services import register_actions

@@ -51,6 +51,10 @@ class Sequence(models.Model):
     name = models.CharField(max_length=64, unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("number sequence")
+        verbose_name_plural = _("number sequences")
+
     def __str__(self) -> str:
         return f"{self.name} = {self.last}"
 
@@ -61,6 +65,8 @@ class CredentialType(models.Model):
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("credential type")
+        verbose_name_plural = _("credential types")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -119,6 +125,8 @@ class RuleSet(models.Model):
         ]
         indexes = [models.Index(fields=["credential_type", "effective_date"])]
         ordering = ["credential_type", "-effective_date"]
+        verbose_name = _("credential rule set")
+        verbose_name_plural = _("credential rule sets")
 
     def __str__(self) -> str:
         return f"{self.credential_type.code} rules {self.version}"
@@ -276,6 +284,8 @@ class Application(models.Model):
             models.Index(fields=["assigned_to", "status"]),
         ]
         ordering = ["-created_at"]
+        verbose_name = _("credential application")
+        verbose_name_plural = _("credential applications")
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.credential_type.code} application {self.pk}"
@@ -312,6 +322,8 @@ class CitedRecord(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["kind", "record_id"])]
+        verbose_name = _("cited record")
+        verbose_name_plural = _("cited records")
 
     def __str__(self) -> str:
         return f"{self.application} cites {self.kind} {self.record_id}"
@@ -341,6 +353,8 @@ class InfoRequest(models.Model):
             ),
         ]
         ordering = ["requested_at"]
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
 
     def __str__(self) -> str:
         return f"request on {self.application} at {self.requested_at:%Y-%m-%d}"
@@ -365,6 +379,8 @@ class ApplicationDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} for {self.application}"
@@ -382,6 +398,8 @@ class ApplicationNote(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        verbose_name = _("application note")
+        verbose_name_plural = _("application notes")
 
     def __str__(self) -> str:
         return f"note on {self.application}"
@@ -415,6 +433,8 @@ class ReferenceContact(models.Model):
     class Meta:
         indexes = [models.Index(fields=["application", "reference_id"])]
         ordering = ["created_at"]
+        verbose_name = _("reference contact")
+        verbose_name_plural = _("reference contacts")
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} contact for reference {self.reference_id}"
@@ -459,6 +479,8 @@ class Invoice(models.Model):
                 | Q(application__isnull=True, accreditation__isnull=False),
             ),
         ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
 
     def __str__(self) -> str:
         return self.number
@@ -484,6 +506,8 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(name="payment_amount_positive", condition=Q(amount__gt=0)),
         ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
 
     def __str__(self) -> str:
         return self.receipt_number
@@ -564,6 +588,8 @@ class Credential(models.Model):
             models.Index(fields=["status", "expires_on"]),
         ]
         ordering = ["-issued_on", "-pk"]
+        verbose_name = _("credential")
+        verbose_name_plural = _("credentials")
 
     def __str__(self) -> str:
         return self.number
@@ -607,6 +633,8 @@ class RenewalReminder(models.Model):
                 fields=["credential", "days_before"], name="one_reminder_per_threshold"
             ),
         ]
+        verbose_name = _("renewal reminder")
+        verbose_name_plural = _("renewal reminders")
 
     def __str__(self) -> str:
         return f"{self.days_before}-day reminder for {self.credential}"
@@ -629,6 +657,8 @@ class BadgeSigningKey(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("badge signing key")
+        verbose_name_plural = _("badge signing keys")
 
     def __str__(self) -> str:
         return self.kid
@@ -687,6 +717,8 @@ class DeclaredCredential(models.Model):
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
         ordering = ["created_at", "pk"]
+        verbose_name = _("declared credential")
+        verbose_name_plural = _("declared credentials")
 
     def __str__(self) -> str:
         return f"declared {self.credential_type.code} {self.number}"

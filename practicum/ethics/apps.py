@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # Pages a restricted account (a revoked professional) may still open: their case and appeal.
 RESTRICTED_NAMES = {"ethics:my_cases", "ethics:my_case", "ethics:evidence_mine"}
@@ -7,6 +8,7 @@ RESTRICTED_NAMES = {"ethics:my_cases", "ethics:my_case", "ethics:evidence_mine"}
 class EthicsConfig(AppConfig):
     name = "practicum.ethics"
     label = "ethics"
+    verbose_name = _("Ethics")
 
     def ready(self) -> None:
         from practicum.accounts.access import RESTRICTED_LINKS, RESTRICTED_URL_NAMES

@@ -27,6 +27,8 @@ class ProcessRules(VersionedDocument):
         constraints = [
             models.UniqueConstraint(fields=["kind", "version"], name="unique_ethics_rules"),
         ]
+        verbose_name = _("ethics process rules")
+        verbose_name_plural = _("ethics process rules")
 
     def get(self, *path, default=None):
         value = self.content
@@ -116,6 +118,8 @@ class Case(models.Model):
             models.Index(fields=["owner", "stage"]),
         ]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
 
     def __str__(self) -> str:
         return self.reference
@@ -141,6 +145,10 @@ class CaseEvidence(models.Model):
     kind = models.CharField(max_length=8)  # pdf, png, jpeg
     from_party = models.CharField(max_length=16)  # complainant, professional
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case evidence")
+        verbose_name_plural = _("case evidence")
 
     def __str__(self) -> str:
         return f"evidence {self.pk} of {self.case_id}"
@@ -170,6 +178,8 @@ class CaseMessage(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("case message")
+        verbose_name_plural = _("case messages")
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.case_id}"
@@ -183,6 +193,8 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
 
     def __str__(self) -> str:
         return f"note on {self.case_id}"
@@ -198,6 +210,8 @@ class ConflictDeclaration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "staff"], name="one_conflict_per_staff"),
         ]
+        verbose_name = _("conflict of interest declaration")
+        verbose_name_plural = _("conflict of interest declarations")
 
     def __str__(self) -> str:
         return f"conflict of {self.staff_id} on {self.case_id}"
@@ -219,6 +233,8 @@ class Panel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], name="one_panel_per_kind"),
         ]
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
 
     def __str__(self) -> str:
         return f"{self.kind} panel of {self.case_id}"
@@ -245,6 +261,8 @@ class PanelMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["panel", "member"], name="one_seat_per_member"),
         ]
+        verbose_name = _("panel member")
+        verbose_name_plural = _("panel members")
 
     def __str__(self) -> str:
         return f"seat of {self.member_id} on panel {self.panel_id}"
@@ -259,6 +277,8 @@ class Finding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["seat", "clause"], name="one_finding_per_clause"),
         ]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
 
     def __str__(self) -> str:
         return f"finding on {self.clause_id}"
@@ -290,6 +310,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
 
     def __str__(self) -> str:
         return f"{self.outcome} on {self.case_id}"
@@ -303,6 +325,10 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     filed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
 
     def __str__(self) -> str:
         return f"appeal on {self.case_id}"
@@ -355,6 +381,8 @@ class SanctionEffect(models.Model):
             ),
         ]
         ordering = ["-starts_on", "-pk"]
+        verbose_name = _("sanction effect")
+        verbose_name_plural = _("sanction effects")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.case})"
@@ -367,6 +395,8 @@ class MonitoringReport(models.Model):
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        verbose_name = _("monitoring report")
+        verbose_name_plural = _("monitoring reports")
 
     def __str__(self) -> str:
         return f"report on {self.effect_id}"
@@ -383,6 +413,8 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "key"], name="one_ethics_reminder_per_key"),
         ]
+        verbose_name = _("ethics reminder sent")
+        verbose_name_plural = _("ethics reminders sent")
 
     def __str__(self) -> str:
         return f"{self.key} for {self.case_id}"

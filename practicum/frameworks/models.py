@@ -28,6 +28,8 @@ class FrameworkVersion(VersionedDocument):
         ]
         indexes = [models.Index(fields=["kind", "effective_date"])]
         ordering = ["kind", "-effective_date"]
+        verbose_name = _("framework version")
+        verbose_name_plural = _("framework versions")
 
 
 class EthicsClause(models.Model):
@@ -51,6 +53,8 @@ class EthicsClause(models.Model):
             models.UniqueConstraint(fields=["framework", "identifier"], name="unique_clause_id"),
         ]
         ordering = ["framework", "position"]
+        verbose_name = _("ethics clause")
+        verbose_name_plural = _("ethics clauses")
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.text[:60]}"
@@ -76,6 +80,8 @@ class Sanction(models.Model):
             models.UniqueConstraint(fields=["framework", "position"], name="unique_sanction_step"),
         ]
         ordering = ["framework", "position"]
+        verbose_name = _("sanction")
+        verbose_name_plural = _("sanctions")
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +103,8 @@ class Competency(models.Model):
             models.UniqueConstraint(fields=["framework", "number"], name="unique_competency"),
         ]
         ordering = ["framework", "number"]
-        verbose_name_plural = "competencies"
+        verbose_name_plural = _("competencies")
+        verbose_name = _("competency")
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
@@ -121,6 +128,8 @@ class BehaviouralIndicator(models.Model):
             models.UniqueConstraint(fields=["competency", "number"], name="unique_indicator"),
         ]
         ordering = ["competency", "number"]
+        verbose_name = _("behavioural indicator")
+        verbose_name_plural = _("behavioural indicators")
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.text[:60]}"
@@ -146,6 +155,8 @@ class QuestionnaireStatement(models.Model):
             models.UniqueConstraint(fields=["framework", "code"], name="unique_statement"),
         ]
         ordering = ["framework", "position"]
+        verbose_name = _("questionnaire statement")
+        verbose_name_plural = _("questionnaire statements")
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
@@ -164,6 +175,8 @@ class PledgeAcceptance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "framework"], name="unique_pledge_acceptance"),
         ]
+        verbose_name = _("pledge acceptance")
+        verbose_name_plural = _("pledge acceptances")
 
     def __str__(self) -> str:
         return f"{self.user} accepted {self.framework} on {self.accepted_at:%Y-%m-%d}"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class InstitutionsConfig(AppConfig):
     name = "practicum.institutions"
     label = "institutions"
+    verbose_name = _("Training centres")
 
     def ready(self) -> None:
         from practicum.audit.services import register_actions

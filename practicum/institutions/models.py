@@ -123,6 +123,8 @@ class TrainingCentre(models.Model):
         ]
         indexes = [models.Index(fields=["status", "valid_until"])]
         ordering = ["name"]
+        verbose_name = _("training centre")
+        verbose_name_plural = _("training centres")
 
     def __str__(self) -> str:
         return self.name
@@ -165,6 +167,8 @@ class Recognition(models.Model):
             ),
         ]
         ordering = ["-valid_from"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
 
     def __str__(self) -> str:
         return f"{self.centre} {self.kind} {self.valid_from}–{self.valid_until}"
@@ -222,6 +226,8 @@ class CentreMember(models.Model):
                 name="one_current_membership_per_role",
             ),
         ]
+        verbose_name = _("centre member")
+        verbose_name_plural = _("centre members")
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} of {self.centre}"
@@ -252,6 +258,8 @@ class Programme(models.Model):
             models.UniqueConstraint(fields=["centre", "name"], name="unique_programme_name"),
         ]
         ordering = ["name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.centre})"
@@ -273,6 +281,8 @@ class Cohort(models.Model):
             ),
         ]
         ordering = ["-started_on"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
 
     def __str__(self) -> str:
         return f"{self.programme.name}, {self.started_on}"
@@ -339,6 +349,8 @@ class Graduate(models.Model):
         ]
         indexes = [models.Index(fields=["user", "programme", "status"])]
         ordering = ["-completed_on", "pk"]
+        verbose_name = _("graduate")
+        verbose_name_plural = _("graduates")
 
     def __str__(self) -> str:
         return f"graduate {self.pk} of {self.programme_id}"
@@ -364,6 +376,10 @@ class GraduateImport(models.Model):
     imported_rows = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("graduate import")
+        verbose_name_plural = _("graduate imports")
+
     def __str__(self) -> str:
         return f"graduate import {self.pk}"
 
@@ -383,6 +399,8 @@ class CentreReminder(models.Model):
                 fields=["centre", "valid_until", "days_before"], name="unique_centre_reminder"
             ),
         ]
+        verbose_name = _("centre reminder")
+        verbose_name_plural = _("centre reminders")
 
     def __str__(self) -> str:
         return f"reminder for {self.centre_id}, {self.days_before} days before {self.valid_until}"
@@ -420,6 +438,8 @@ class AccreditationRules(models.Model):
 
     class Meta:
         ordering = ["-effective_date"]
+        verbose_name = _("accreditation rules")
+        verbose_name_plural = _("accreditation rules")
 
     def __str__(self) -> str:
         return f"accreditation rules {self.version}"
@@ -508,6 +528,8 @@ class AccreditationApplication(models.Model):
         ]
         indexes = [models.Index(fields=["status", "target_date"])]
         ordering = ["-submitted_at"]
+        verbose_name = _("accreditation application")
+        verbose_name_plural = _("accreditation applications")
 
     def __str__(self) -> str:
         return self.reference
@@ -542,6 +564,8 @@ class AccreditationInfoRequest(models.Model):
             ),
         ]
         ordering = ["requested_at"]
+        verbose_name = _("accreditation information request")
+        verbose_name_plural = _("accreditation information requests")
 
     def __str__(self) -> str:
         return f"request on {self.application}"
@@ -562,6 +586,10 @@ class AccreditationDocument(models.Model):
     file_type = models.CharField(max_length=8)
     title = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("accreditation document")
+        verbose_name_plural = _("accreditation documents")
 
     def __str__(self) -> str:
         return f"document {self.pk} of {self.application}"

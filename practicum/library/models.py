@@ -102,6 +102,8 @@ class Resource(models.Model):
         ]
         indexes = [models.Index(fields=["status", "publish_at"])]
         ordering = ["-publish_at", "-pk"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
 
     def __str__(self) -> str:
         return self.title
@@ -134,6 +136,8 @@ class ResourceTag(models.Model):
             )
         ]
         indexes = [models.Index(fields=["vocabulary", "slug"])]
+        verbose_name = _("resource tag")
+        verbose_name_plural = _("resource tags")
 
     def __str__(self) -> str:
         return f"{self.vocabulary}:{self.slug}"
@@ -162,6 +166,8 @@ class ResourceVersion(models.Model):
             models.UniqueConstraint(fields=["resource", "number"], name="library_version_number")
         ]
         ordering = ["-number"]
+        verbose_name = _("resource version")
+        verbose_name_plural = _("resource versions")
 
     def __str__(self) -> str:
         return f"{self.resource_id} v{self.number}"
@@ -185,6 +191,8 @@ class StudyRecord(models.Model):
             models.UniqueConstraint(fields=["mentor", "resource"], name="library_one_study")
         ]
         ordering = ["-studied_on", "-pk"]
+        verbose_name = _("study record")
+        verbose_name_plural = _("study records")
 
     def __str__(self) -> str:
         return f"{self.resource_id} studied {self.studied_on}"

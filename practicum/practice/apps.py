@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PracticeConfig(AppConfig):
     name = "practicum.practice"
     label = "practice"
+    verbose_name = _("Practice records")
 
     def ready(self) -> None:
         from practicum.audit.services import register_actions

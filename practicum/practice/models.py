@@ -100,6 +100,8 @@ class SupervisionRelationship(models.Model):
         ]
         indexes = [models.Index(fields=["mentor", "ended_on"])]
         ordering = ["-started_on"]
+        verbose_name = _("supervision relationship")
+        verbose_name_plural = _("supervision relationships")
 
     def __str__(self) -> str:
         return self.supervisor_name
@@ -230,6 +232,8 @@ class SupervisionSession(models.Model):
             models.Index(fields=["relationship", "status"]),
         ]
         ordering = ["-starts_at"]
+        verbose_name = _("supervision session")
+        verbose_name_plural = _("supervision sessions")
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} · {self.starts_at:%Y-%m-%d}"
@@ -278,6 +282,10 @@ class SignOffLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-off link")
+        verbose_name_plural = _("sign-off links")
 
     def __str__(self) -> str:
         return f"sign-off link for {self.session_id}"
@@ -331,6 +339,8 @@ class MentoringEngagement(models.Model):
         ]
         indexes = [models.Index(fields=["mentor", "status"])]
         ordering = ["-started_on"]
+        verbose_name = _("mentoring engagement")
+        verbose_name_plural = _("mentoring engagements")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} engagement from {self.started_on}"
@@ -393,6 +403,8 @@ class TrainingRecord(models.Model):
             models.CheckConstraint(name="training_hours_positive", condition=Q(hours__gt=0)),
         ]
         ordering = ["-ended_on"]
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
 
     def __str__(self) -> str:
         return f"{self.programme_name} ({self.centre_name})"
@@ -434,6 +446,8 @@ class CpdEntry(models.Model):
         ]
         indexes = [models.Index(fields=["mentor", "occurred_on"])]
         ordering = ["-occurred_on"]
+        verbose_name = _("CPD entry")
+        verbose_name_plural = _("CPD entries")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.hours} h)"
@@ -481,6 +495,8 @@ class Reference(models.Model):
             models.Index(fields=["engagement", "status"]),
         ]
         ordering = ["-created_at"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
 
     def __str__(self) -> str:
         return f"reference for engagement {self.engagement_id}: {self.status}"
@@ -550,6 +566,8 @@ class ImportBatch(models.Model):
             models.Index(fields=["mentor", "file_digest"]),
         ]
         ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.code} ({self.status})"

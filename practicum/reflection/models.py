@@ -66,6 +66,8 @@ class ToolVersion(VersionedDocument):
         ]
         indexes = [models.Index(fields=["kind", "effective_date"])]
         ordering = ["kind", "-effective_date"]
+        verbose_name = _("tool version")
+        verbose_name_plural = _("tool versions")
 
     # Reflective Conversation Framework
     @property
@@ -106,6 +108,8 @@ class Tag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mentor", "digest"], name="unique_tag_per_mentor"),
         ]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def __str__(self) -> str:
         return self.name
@@ -123,6 +127,8 @@ class SessionTag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tag", "session"], name="unique_session_tag"),
         ]
+        verbose_name = _("session tag")
+        verbose_name_plural = _("session tags")
 
     def __str__(self) -> str:
         return f"tag {self.tag_id} on session {self.session_id}"
@@ -180,6 +186,8 @@ class Reflection(models.Model):
             models.Index(fields=["mentor", "engagement"]),
         ]
         ordering = ["-updated_at"]
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
 
     def __str__(self) -> str:
         return f"reflection {self.pk}"
@@ -246,6 +254,8 @@ class ReflectionShare(models.Model):
         ]
         indexes = [models.Index(fields=["supervisor", "withdrawn_at"])]
         ordering = ["-shared_at"]
+        verbose_name = _("reflection share")
+        verbose_name_plural = _("reflection shares")
 
     def __str__(self) -> str:
         return f"share of reflection {self.reflection_id} with {self.supervisor_id}"
@@ -299,6 +309,8 @@ class EthicsWorksheet(models.Model):
     class Meta:
         indexes = [models.Index(fields=["mentor", "updated_at"])]
         ordering = ["-updated_at"]
+        verbose_name = _("ethics worksheet")
+        verbose_name_plural = _("ethics worksheets")
 
     def __str__(self) -> str:
         return f"worksheet {self.pk}"
@@ -361,6 +373,8 @@ class WorksheetClause(models.Model):
             models.UniqueConstraint(fields=["worksheet", "clause"], name="unique_worksheet_clause"),
         ]
         ordering = ["added_at", "pk"]
+        verbose_name = _("worksheet clause")
+        verbose_name_plural = _("worksheet clauses")
 
     def __str__(self) -> str:
         return f"{self.clause.identifier} on worksheet {self.worksheet_id}"
@@ -384,6 +398,8 @@ class ReadinessAttempt(models.Model):
     class Meta:
         indexes = [models.Index(fields=["mentor", "created_at"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("readiness attempt")
+        verbose_name_plural = _("readiness attempts")
 
     def __str__(self) -> str:
         return f"readiness {self.total} on {self.created_at:%Y-%m-%d}"
@@ -406,6 +422,8 @@ class ReadinessAnswer(models.Model):
             ),
         ]
         ordering = ["statement__position"]
+        verbose_name = _("readiness answer")
+        verbose_name_plural = _("readiness answers")
 
     def __str__(self) -> str:
         return f"{self.statement_id}: {self.score}"
@@ -427,6 +445,8 @@ class SelfCareCheck(models.Model):
     class Meta:
         indexes = [models.Index(fields=["mentor", "created_at"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("self-care check")
+        verbose_name_plural = _("self-care checks")
 
     def __str__(self) -> str:
         return f"self-care {self.score} on {self.created_at:%Y-%m-%d}"
@@ -441,6 +461,8 @@ class SelfCarePreference(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["monthly_reminder"])]
+        verbose_name = _("self-care preference")
+        verbose_name_plural = _("self-care preferences")
 
     def __str__(self) -> str:
         return f"self-care reminders for {self.mentor_id}: {self.monthly_reminder}"
@@ -461,6 +483,8 @@ class SelfCareReminder(models.Model):
                 fields=["mentor", "month"], name="one_selfcare_reminder_a_month"
             ),
         ]
+        verbose_name = _("self-care reminder")
+        verbose_name_plural = _("self-care reminders")
 
     def __str__(self) -> str:
         return f"self-care reminder {self.month:%Y-%m} for {self.mentor_id}"
@@ -481,6 +505,8 @@ class CompetencyAssessment(models.Model):
     class Meta:
         indexes = [models.Index(fields=["mentor", "created_at"])]
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("competency self-assessment")
+        verbose_name_plural = _("competency self-assessments")
 
     def __str__(self) -> str:
         return f"competency self-assessment on {self.created_at:%Y-%m-%d}"
@@ -500,6 +526,8 @@ class IndicatorRating(models.Model):
                 name="rating_score_1_to_5", condition=Q(score__gte=1) & Q(score__lte=5)
             ),
         ]
+        verbose_name = _("indicator rating")
+        verbose_name_plural = _("indicator ratings")
 
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.score}"
@@ -538,6 +566,8 @@ class DevelopmentGoal(models.Model):
         ]
         indexes = [models.Index(fields=["mentor", "status", "due_on"])]
         ordering = ["status", "due_on", "pk"]
+        verbose_name = _("development goal")
+        verbose_name_plural = _("development goals")
 
     def __str__(self) -> str:
         return f"goal {self.pk}"
@@ -611,6 +641,8 @@ class GoalEvidence(models.Model):
             ),
         ]
         ordering = ["added_at", "pk"]
+        verbose_name = _("goal evidence")
+        verbose_name_plural = _("goal evidence")
 
     def __str__(self) -> str:
         return f"{self.kind} evidence for goal {self.goal_id}"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
     name = "practicum.supervision"
     label = "supervision"
+    verbose_name = _("Supervision")
 
     def ready(self) -> None:
         from practicum.audit.services import register_actions

@@ -65,6 +65,8 @@ class EligibilityRuleSet(models.Model):
 
     class Meta:
         ordering = ["-effective_date"]
+        verbose_name = _("eligibility rule set")
+        verbose_name_plural = _("eligibility rule sets")
 
     def __str__(self) -> str:
         return f"{self.title} {self.version}"
@@ -104,6 +106,8 @@ class ReflectionModel(models.Model):
             models.UniqueConstraint(fields=["code", "version"], name="unique_reflection_model"),
         ]
         ordering = ["name", "-version"]
+        verbose_name = _("reflection model")
+        verbose_name_plural = _("reflection models")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.version})"
@@ -166,6 +170,8 @@ class SupervisorApplication(models.Model):
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
         ordering = ["-created_at"]
+        verbose_name = _("supervisor application")
+        verbose_name_plural = _("supervisor applications")
 
     def __str__(self) -> str:
         return f"supervisor application {self.pk} ({self.status})"
@@ -239,6 +245,8 @@ class SupervisorProfile(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["is_listed", "focus_area"])]
+        verbose_name = _("supervisor profile")
+        verbose_name_plural = _("supervisor profiles")
 
     def __str__(self) -> str:
         return f"supervisor profile of {self.user}"
@@ -277,6 +285,8 @@ class SupervisorLanguage(models.Model):
         ]
         indexes = [models.Index(fields=["code", "profile"])]
         ordering = ["code"]
+        verbose_name = _("supervisor language")
+        verbose_name_plural = _("supervisor languages")
 
     def __str__(self) -> str:
         return self.get_code_display()
@@ -316,6 +326,8 @@ class AvailabilityWindow(models.Model):
         ]
         indexes = [models.Index(fields=["supervisor", "weekday"])]
         ordering = ["weekday", "start_time"]
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
@@ -345,6 +357,8 @@ class AvailabilityException(models.Model):
         ]
         indexes = [models.Index(fields=["supervisor", "ends_on"])]
         ordering = ["starts_on"]
+        verbose_name = _("availability exception")
+        verbose_name_plural = _("availability exceptions")
 
     def __str__(self) -> str:
         return f"{self.starts_on} to {self.ends_on}"
@@ -425,6 +439,8 @@ class Booking(models.Model):
             models.Index(fields=["status", "starts_at"]),
         ]
         ordering = ["starts_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
 
     def __str__(self) -> str:
         return f"booking {self.code} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
@@ -513,6 +529,8 @@ class SupervisionGroup(models.Model):
         ]
         indexes = [models.Index(fields=["is_open", "created_at"])]
         ordering = ["name"]
+        verbose_name = _("supervision group")
+        verbose_name_plural = _("supervision groups")
 
     def __str__(self) -> str:
         return self.name
@@ -544,6 +562,8 @@ class GroupMembership(models.Model):
         ]
         indexes = [models.Index(fields=["group", "status", "queued_at"])]
         ordering = ["queued_at", "pk"]
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
 
     def __str__(self) -> str:
         return f"{self.mentor} in {self.group}: {self.status}"
@@ -569,6 +589,8 @@ class GroupSession(models.Model):
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
         ordering = ["starts_at"]
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
 
     def __str__(self) -> str:
         return f"{self.group} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
@@ -594,6 +616,8 @@ class GroupAttendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "mentor"], name="attended_group_once"),
         ]
+        verbose_name = _("group attendance")
+        verbose_name_plural = _("group attendances")
 
     def __str__(self) -> str:
         return f"{self.mentor} attended {self.session}"
@@ -671,6 +695,8 @@ class ThematicLab(models.Model):
             models.Index(fields=["quarter", "starts_at"]),
         ]
         ordering = ["starts_at"]
+        verbose_name = _("thematic lab")
+        verbose_name_plural = _("thematic labs")
 
     def __str__(self) -> str:
         return self.title
@@ -719,6 +745,8 @@ class LabRegistration(models.Model):
             models.Index(fields=["mentor", "status"]),
         ]
         ordering = ["queued_at", "pk"]
+        verbose_name = _("lab registration")
+        verbose_name_plural = _("lab registrations")
 
     def __str__(self) -> str:
         return f"{self.mentor} for {self.lab}: {self.status}"
@@ -744,6 +772,8 @@ class CalendarFeed(models.Model):
                 fields=["user"], condition=Q(revoked_at__isnull=True), name="one_live_feed_per_user"
             ),
         ]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
@@ -772,6 +802,8 @@ class ReminderSent(models.Model):
                 fields=["kind", "object_id", "starts_at", "recipient"], name="one_reminder_each"
             ),
         ]
+        verbose_name = _("supervision reminder sent")
+        verbose_name_plural = _("supervision reminders sent")
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} reminder to {self.recipient_id}"

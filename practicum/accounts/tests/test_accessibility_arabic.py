@@ -1,0 +1,81 @@
+"""axe-core on every page without URL arguments that each persona can reach, in Arabic: the
+same rules as the English checks (page_checks.AXE_OPTIONS), no violation, and every page says
+dir="rtl" lang="ar". Reflow is left to the English checks (the layout uses logical properties,
+so the right-to-left page is as wide as the left-to-right one); object pages too, to keep this
+one file cheap enough for a single CI worker.
+
+Members choose their language in their profile (UserPreferencesMiddleware activates it); the
+signed-out visitor's choice is Django's language cookie, as the footer's switch sets it."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+from practicum.accounts.models import User
+from practicum.accounts.tests.page_checks import AXE_OPTIONS, WIDE
+from practicum.accounts.tests.site_pages import PERSONAS, plain_paths, sign_in_as, visit
+from practicum.lib.tests.test_translation_coverage import catalogue_folders
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not catalogue_folders("ar"), reason="no Arabic catalogue in this branch"),
+]
+
+
+def plain_pages_of(user) -> list[str]:
+    """The pages without URL arguments `user` (None: signed out) opens with a whole page."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    pages = []
+    for path in plain_paths():
+        response = client.get(path)
+        if (
+            response.status_code == 200
+            and response.get("Content-Type", "").startswith("text/html")
+            and b"<html" in response.content[:500]
+        ):
+            pages.append(path)
+    return pages
+
+
+def check_arabic_pages(page, paths) -> tuple[dict, int]:
+    axe, found, seen = Axe(), {}, 0
+    page.set_viewport_size({"width": WIDE, "height": 800})
+    for path in paths:
+        if not visit(page, path):
+            continue
+        seen += 1
+        html = page.locator("html")
+        problems = [
+            (v["id"], v["help"], v["nodes"][0]["target"])
+            for v in axe.run(page, options=AXE_OPTIONS).response["violations"]
+        ]
+        direction = (html.get_attribute("dir"), html.get_attribute("lang"))
+        if direction != ("rtl", "ar"):
+            problems.append(("dir, lang", direction))
+        if problems:
+            found[path] = problems
+    return found, seen
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_arabic_pages_of_each_persona(page, live_server, world, persona):
+    user = world.people[persona]
+    if user is not None:
+        # In the database only (each request reads the user from it): the world is restored
+        # from its snapshot for the next test, and its shared objects stay as they were.
+        User.objects.filter(pk=user.pk).update(preferred_language="ar")
+    sign_in_as(page, live_server, user)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
+    )
+    found, seen = check_arabic_pages(page, plain_pages_of(user))
+    lines = [f"{persona} in Arabic: {seen} pages, {len(found)} with problems"]
+    for path, problems in found.items():
+        lines += [f"  {path}"] + [f"    {p}" for p in problems]
+    print("\n".join(lines))
+    assert seen > 1
+    assert found == {}, "\n".join(lines)

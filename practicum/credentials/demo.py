@@ -131,13 +131,18 @@ def _maya_applies_for_the_cmm(maya, staff) -> None:
     services.payment_record(
         invoice=invoice,
         by=staff,
-        confirmation=payments.Confirmation(
-            idempotency_key=f"demo-{invoice.number}",
-            amount=invoice.amount,
-            currency=invoice.currency,
-            received_on=today,
-            provider_reference="DEMO-TRANSFER",
-        ),
+        confirmation=_transfer_received(invoice, "DEMO-TRANSFER"),
+    )
+
+
+def _transfer_received(invoice, reference: str) -> payments.Confirmation:
+    """The bank transfer of a demo invoice, received today (once: keyed by the invoice)."""
+    return payments.Confirmation(
+        idempotency_key=f"demo-{invoice.number}",
+        amount=invoice.amount,
+        currency=invoice.currency,
+        received_on=body_today(),
+        provider_reference=reference,
     )
 
 
@@ -200,13 +205,7 @@ def _the_centre_renews_its_accreditation(staff) -> None:
     accreditation.fee_payment_record(
         invoice=invoice,
         by=staff,
-        confirmation=payments.Confirmation(
-            idempotency_key=f"demo-{invoice.number}",
-            amount=invoice.amount,
-            currency=invoice.currency,
-            received_on=body_today(),
-            provider_reference="DEMO-TRANSFER-ACC",
-        ),
+        confirmation=_transfer_received(invoice, "DEMO-TRANSFER-ACC"),
     )
 
 

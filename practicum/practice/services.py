@@ -474,6 +474,45 @@ def cpd_record_from_attendance(
     hours,
 ) -> CpdEntry:
     """The CPD an attended event earns (a thematic lab's hours), once per (mentor, source)."""
+    return _cpd_record_from_source(
+        mentor=mentor,
+        by=by,
+        action="cpd.recorded_from_attendance",
+        source=source,
+        category=category,
+        title=title,
+        occurred_on=occurred_on,
+        hours=hours,
+    )
+
+
+def cpd_record_self_study(
+    *,
+    mentor: User,
+    source: str,
+    title: str,
+    occurred_on: datetime.date,
+    hours,
+) -> CpdEntry:
+    """A self-study line of the CPD ledger (a studied library resource), once per (mentor,
+    source): a second call returns the first line. The caller decides the hours (its cap)."""
+    return _cpd_record_from_source(
+        mentor=mentor,
+        by=mentor,
+        action="cpd.recorded_self_study",
+        source=source,
+        category=CpdEntry.Category.SELF_STUDY,
+        title=title,
+        occurred_on=occurred_on,
+        hours=hours,
+    )
+
+
+def _cpd_record_from_source(
+    *, mentor: User, by: User, action: str, source: str, category: str, title, occurred_on, hours
+) -> CpdEntry:
+    """A ledger line the platform writes for something else (its `source`), once per mentor:
+    a second call returns the first line and records nothing."""
     entry, created = CpdEntry.objects.get_or_create(
         mentor=mentor,
         source=source,
@@ -487,41 +526,10 @@ def cpd_record_from_attendance(
     if created:
         audit_record(
             actor=by,
-            action="cpd.recorded_from_attendance",
+            action=action,
             subject=entry,
             person=mentor,
             after={"source": source, "hours": hours, "occurred_on": occurred_on},
-        )
-    return entry
-
-
-def cpd_record_self_study(
-    *,
-    mentor: User,
-    source: str,
-    title: str,
-    occurred_on: datetime.date,
-    hours,
-) -> CpdEntry:
-    """A self-study line of the CPD ledger (a studied library resource), once per (mentor,
-    source): a second call returns the first line. The caller decides the hours (its cap)."""
-    entry, created = CpdEntry.objects.get_or_create(
-        mentor=mentor,
-        source=source,
-        defaults={
-            "category": CpdEntry.Category.SELF_STUDY,
-            "title": title[:200],
-            "occurred_on": occurred_on,
-            "hours": hours,
-        },
-    )
-    if created:
-        audit_record(
-            actor=mentor,
-            action="cpd.recorded_self_study",
-            subject=entry,
-            person=mentor,
-            after={"source": source, "hours": str(hours), "occurred_on": occurred_on.isoformat()},
         )
     return entry
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from playwright.sync_api import expect
 
 from conftest import PASSWORD, TOTP_SECRET, make_user
 from practicum.accounts.models import Role
@@ -34,7 +35,8 @@ def test_a_new_mentor_signs_up_verifies_pledges_and_switches_language(page, fram
     page.get_by_role("heading", name="Your pledge to the Code of Ethics").wait_for()
     page.get_by_role("button", name="Make the pledge").click()
     # Said twice: in the error summary (focused) and beside the box.
-    assert page.get_by_text("Tick the box to make the pledge").first.is_visible()
+    # The error comes with the reloaded page: wait for it rather than look once.
+    expect(page.get_by_text("Tick the box to make the pledge").first).to_be_visible()
     page.get_by_label("I have read the Code of Ethics and I make this pledge.").check()
     page.get_by_role("button", name="Make the pledge").click()
 

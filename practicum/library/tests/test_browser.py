@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import make_user
 from practicum.accounts.models import Role
@@ -88,7 +89,7 @@ def test_an_editor_publishes_for_members_a_visitor_sees_the_summary_a_mentor_stu
     visitor.goto("/library/")
     visitor.get_by_role("link", name=TITLE).click()
     visitor.get_by_role("heading", name="How to get access").wait_for()
-    assert visitor.get_by_text("How recurring patterns with one client").is_visible()
+    expect(visitor.get_by_text("How recurring patterns with one client")).to_be_visible()
     assert visitor.get_by_role("link", name="Download the briefing paper (PDF)").count() == 0
 
     # the mentor finds it recommended, studies it and counts it as CPD
@@ -98,7 +99,7 @@ def test_an_editor_publishes_for_members_a_visitor_sees_the_summary_a_mentor_stu
     panel = page.locator("section", has=page.get_by_role("heading", name="Recommended for you"))
     panel.get_by_text("low in your readiness reflection").first.wait_for()
     panel.get_by_role("link", name=TITLE).click()
-    assert page.get_by_role("link", name="Download the briefing paper (PDF)").is_visible()
+    expect(page.get_by_role("link", name="Download the briefing paper (PDF)")).to_be_visible()
     page.get_by_label("What you take from it").fill("I keep avoiding the sponsor conversation.")
     page.get_by_role("button", name="Mark as studied").click()
     page.get_by_role("button", name="Add to my CPD ledger").click()

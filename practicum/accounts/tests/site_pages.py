@@ -23,6 +23,30 @@ from practicum.accounts.tests.site_world import PERSONAS, World
 # page of ours); its own browser test checks that it loads under the CSP.
 NOT_PAGES = {"healthz", "account_logout", "api_v1:openapi-view"}
 
+# Pages whose content is the same whoever reads them (the public frameworks, directories and
+# checks, allauth's account pages, the concern form, the pledge): only their navigation follows
+# the reader's roles, and each persona's own pages check that navigation. They are checked as a
+# visitor, as a member without a second factor (mentor) and as staff with one (allauth's 2FA
+# pages differ), not once more for every other persona: that repetition was most of the
+# browser suite's time.
+SHARED_PREFIXES = (
+    "/accounts/",
+    "/frameworks/",
+    "/centres/",
+    "/credentials/verify/",
+    "/credentials/badges/check/",
+    "/ethics/concerns/",
+    "/onboarding/",
+)
+SHARED_CHECKERS = {"anonymous", "mentor", "staff"}
+
+
+def checked_by(persona: str, paths: list[str]) -> list[str]:
+    """`paths` less the shared pages another persona checks."""
+    if persona in SHARED_CHECKERS:
+        return paths
+    return [path for path in paths if not path.startswith(SHARED_PREFIXES)]
+
 
 def routes(patterns=None, namespace="", prefix=""):
     """(name, pattern text, takes arguments) for every named route outside the admin."""
@@ -166,4 +190,12 @@ def visit(page, path) -> bool:
     return True
 
 
-__all__ = ["PERSONAS", "admin_paths", "pages_of", "sign_in_as", "uncovered_routes", "visit"]
+__all__ = [
+    "PERSONAS",
+    "admin_paths",
+    "checked_by",
+    "pages_of",
+    "sign_in_as",
+    "uncovered_routes",
+    "visit",
+]

@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from practicum.accounts.tests.page_checks import AXE_OPTIONS, check_pages, report
-from practicum.accounts.tests.site_pages import pages_of, sign_in_as, visit
+from practicum.accounts.tests.site_pages import checked_by, pages_of, sign_in_as, visit
 
 __all__ = ["AXE_OPTIONS", "audit", "check_persona", "sign_in_as"]
 
@@ -35,7 +35,7 @@ def audit(page, paths) -> dict:
 
 def check_persona(page, live_server, world, persona: str) -> None:
     sign_in_as(page, live_server, world.people[persona])
-    found, seen = check_pages(page, pages_of(world, persona))
+    found, seen = check_pages(page, checked_by(persona, pages_of(world, persona)))
     print(report(persona, seen, found))
     assert seen > 3
     assert found == {}, report(persona, seen, found)

@@ -14,7 +14,13 @@ from django.test import Client
 
 from practicum.accounts.models import User
 from practicum.accounts.tests.page_checks import AXE_OPTIONS, WIDE
-from practicum.accounts.tests.site_pages import PERSONAS, plain_paths, sign_in_as, visit
+from practicum.accounts.tests.site_pages import (
+    PERSONAS,
+    checked_by,
+    plain_paths,
+    sign_in_as,
+    visit,
+)
 from practicum.lib.tests.test_translation_coverage import catalogue_folders
 
 pytestmark = [
@@ -72,7 +78,7 @@ def test_arabic_pages_of_each_persona(page, live_server, world, persona):
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
     )
-    found, seen = check_arabic_pages(page, plain_pages_of(user))
+    found, seen = check_arabic_pages(page, checked_by(persona, plain_pages_of(user)))
     lines = [f"{persona} in Arabic: {seen} pages, {len(found)} with problems"]
     for path, problems in found.items():
         lines += [f"  {path}"] + [f"    {p}" for p in problems]

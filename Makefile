@@ -22,6 +22,11 @@ REDIS_TEST_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 # pytest-xdist workers for the non-browser suite (`PYTEST_WORKERS=0` runs it in one process).
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
+# Applying the migrations costs each test process about 25 s of CPU (Django re-renders the model
+# states for every operation). The PostgreSQL suite applies them, as production does; the SQLite
+# and browser suites build their tables straight from the models (makemigrations --check keeps
+# the two the same).
+NO_MIGRATIONS := --no-migrations
 
 .PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-edge-pythons test-services messages lock clean FORCE
 
@@ -97,7 +102,7 @@ checks: install
 	  ALLOWED_HOSTS=practicum.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install
-	env -u DATABASE_URL REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST)
+	env -u DATABASE_URL REDIS_URL="$(REDIS_TEST_URL)" $(BIN)/pytest -m "not browser" -q $(XDIST) $(NO_MIGRATIONS)
 
 # On CI (CI=true) a missing PostgreSQL or Chromium fails the run; elsewhere it is skipped with a note.
 test-postgres: install
@@ -110,7 +115,7 @@ test-postgres: install
 # that runs out takes half of the other's queue (each worker has its own live server and database).
 test-browser: install
 	@if [ -x /usr/bin/chromium ]; then \
-	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) --dist worksteal; \
+	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) $(NO_MIGRATIONS) --dist worksteal; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
 	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium)"; fi
 

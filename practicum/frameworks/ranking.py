@@ -9,7 +9,11 @@ public Code search. It combines two signals:
   "my mentee's HR director wants my notes" reaches Confidentiality. Their cosines are averaged
   for English text (each model finds clauses the other misses); text in another language is
   read by the multilingual model alone, and compared with the situations written in other
-  languages as well as the English ones, so a Spanish dilemma finds its clause too;
+  languages as well as the English ones, so a Spanish dilemma finds its clause too. Besides the
+  cosines, a linear read-out of the same vectors (ridge regression, fitted on the clauses and
+  their situations when the index is built, in milliseconds) scores each clause by the
+  directions of meaning that set its situations apart from the other clauses', rather than by
+  everything a mentor's text shares with them;
 - words: BM25 (`lexical.py`) over the clause and its section title, with English stop words and
   the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
   or "session" no longer decide anything.
@@ -59,6 +63,11 @@ SITUATION_MAX_WEIGHT = 0.5  # the closest everyday situation listed for the clau
 SITUATION_MEAN_WEIGHT = 0.5  # all its situations on average
 CLAUSE_WEIGHT = 0.35  # the clause's own text
 LEXICAL_WEIGHT = 0.05  # words shared with the clause or its section title
+# A linear read-out of the same vectors, fitted to tell the clauses' situations apart (see
+# `fit_head`): it learns which directions of meaning separate one clause from another, where a
+# cosine also counts what every mentor's text shares ("my mentee", a meeting, a worry).
+HEAD_WEIGHT = 2.0
+HEAD_RIDGE = 0.5  # how strongly the read-out is held towards zero (ridge regression)
 
 LENS_DIR = Path(__file__).resolve().parent / "lens"
 SPAN_WORDS = 10  # a span is about this many words of the clause...
@@ -66,11 +75,12 @@ SPAN_STRIDE = 5  # ...starting every this many words
 WHOLE_TEXT_WORDS = 160  # up to this many words, the text is encoded whole
 PASSAGE_WORDS = 60  # a longer text is cut into passages of about this many words
 MAX_PASSAGES = 12  # and at most this many are read (a long text: its first passages)
-SEARCH_MIN_SCORE = 0.45  # a clause found only by meaning must be at least this close
+SEARCH_MIN_SCORE = 0.6  # a clause found only by meaning must be at least this close
 
 _DIMENSIONS = embeddings.DIMENSIONS + embeddings.MULTILINGUAL_DIMENSIONS
 _LOCK = threading.Lock()
 _VECTORS: dict[str, np.ndarray] = {}  # by cache key: computed once per process at most
+_HEADS: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # by cache key: fitted once per process
 
 _LEADING = re.compile(r"^(?:imc professionals|members)\s+will\s+", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
@@ -107,6 +117,10 @@ class ClauseIndex:
     situations: list[str]
     openings: list[str]  # each clause's first words, the reason when it lists no situation
     bm25: BM25Index
+    # The read-outs (`fit_head`): for English text (both models, weighted as the text is) and
+    # for any other language (the multilingual model alone), each (dims + 1, clauses).
+    head_english: np.ndarray | None = None
+    head_other: np.ndarray | None = None
 
 
 def clause_document(clause: EthicsClause) -> str:
@@ -209,12 +223,21 @@ def build_index(
                 cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
         if cache_key:
             _VECTORS[cache_key] = vectors
+    owner = np.array(listed_owner, dtype=np.int64)
+    other = np.array(listed_other, dtype=bool)
+    head = _HEADS.get(cache_key) if cache_key else None
+    if head is None and clauses:
+        head = fit_head(vectors[: len(clauses)], vectors[len(clauses) :], owner, other)
+        if cache_key:
+            _HEADS[cache_key] = head
     return ClauseIndex(
         clauses=clauses,
         clause_vectors=vectors[: len(clauses)],
         situation_vectors=vectors[len(clauses) :],
-        situation_owner=np.array(listed_owner, dtype=np.int64),
-        situation_other=np.array(listed_other, dtype=bool),
+        situation_owner=owner,
+        situation_other=other,
+        head_english=head[0] if head else None,
+        head_other=head[1] if head else None,
         situations=listed,
         openings=[clause_spans(c.text)[0] for c in clauses],
         bm25=BM25Index(
@@ -222,6 +245,41 @@ def build_index(
             stop_words=DOMAIN_STOP_WORDS,
         ),
     )
+
+
+def _ridge(features: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
+    """Least squares from the features (and a constant) to each row's clause as a one-hot
+    vector, held towards zero by HEAD_RIDGE: one linear solve, a few milliseconds."""
+    x = np.hstack([features, np.ones((len(features), 1))]).astype(np.float64)
+    targets = np.zeros((len(features), size))
+    targets[np.arange(len(features)), owners] = 1.0
+    penalty = np.full(x.shape[1], HEAD_RIDGE)
+    penalty[-1] = 0.0  # the constant is not held back
+    return np.linalg.solve(x.T @ x + np.diag(penalty), x.T @ targets).astype(np.float32)
+
+
+def fit_head(
+    clause_vectors: np.ndarray,
+    situation_vectors: np.ndarray,
+    situation_owner: np.ndarray,
+    situation_other: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two linear read-outs from a text's vector to the clauses, fitted on the clauses' own
+    texts and their everyday situations (never on the evaluation dilemmas): one for English
+    text, on both models' vectors weighted as `_text_vector` weighs them and on the English
+    situations only; one for other languages, on the multilingual model's vectors of every
+    situation (it reads them all alike)."""
+    size = len(clause_vectors)
+    split = embeddings.DIMENSIONS
+    english_weight, multilingual_weight = ENGLISH_MODEL_WEIGHTS
+    own = np.arange(size)
+    english = ~situation_other.astype(bool)
+    rows = np.vstack([clause_vectors, situation_vectors[english]])
+    weighted = np.hstack([rows[:, :split] * english_weight, rows[:, split:] * multilingual_weight])
+    head_english = _ridge(weighted, np.concatenate([own, situation_owner[english]]), size)
+    rows = np.vstack([clause_vectors, situation_vectors])[:, split:] * OTHER_MODEL_WEIGHTS[1]
+    head_other = _ridge(rows, np.concatenate([own, situation_owner]), size)
+    return head_english, head_other
 
 
 def clause_index(framework: FrameworkVersion) -> ClauseIndex:
@@ -298,20 +356,26 @@ def _text_vector(text: str) -> np.ndarray:
     return np.concatenate(parts)[None, :].astype(np.float32)
 
 
+def _head_scores(index: ClauseIndex, vectors: np.ndarray, english: bool) -> np.ndarray:
+    """The read-out's score for each clause (about 1 for the clause it is sure of, 0 for none)."""
+    head = index.head_english if english else index.head_other
+    if head is None:
+        return np.zeros(len(index.clauses), dtype=np.float32)
+    features = vectors[0] if english else vectors[0, embeddings.DIMENSIONS :]
+    return (np.append(features, 1.0).astype(np.float32) @ head).astype(np.float32)
+
+
 def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]:
     """Per clause: the combined score, the reason to show, and BM25's results."""
     vectors = _text_vector(text)
+    english = reads_as_english(text)
     size = len(index.clauses)
     clause_similarity = (vectors @ index.clause_vectors.T).max(axis=0)
     combined = CLAUSE_WEIGHT * clause_similarity
     reason = list(index.openings)
     if len(index.situation_owner):
         similarity = (vectors @ index.situation_vectors.T).max(axis=0)
-        skip = (
-            index.situation_other
-            if reads_as_english(text)
-            else np.zeros_like(index.situation_other)
-        )
+        skip = index.situation_other if english else np.zeros_like(index.situation_other)
         best = np.full(size, -1.0, dtype=np.float32)
         total = np.zeros(size, dtype=np.float32)
         count = np.zeros(size, dtype=np.float32)
@@ -336,6 +400,7 @@ def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]
         top = ranked[0].score
         for r in ranked:
             lexical[r.key] = r.score / top
+    combined = combined + HEAD_WEIGHT * _head_scores(index, vectors, english)
     return combined + LEXICAL_WEIGHT * lexical, reason, ranked
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 # Measured with `python -m practicum.frameworks.eval.run` when the ranker was written (see the
 # README there); a change that drops below these is a regression.
-TOP3_AT_LEAST = 0.80
-TOP5_AT_LEAST = 0.87
+TOP3_AT_LEAST = 0.90
+TOP5_AT_LEAST = 0.95
 
 
 def identifiers(suggestions) -> list[str]:
@@ -45,7 +45,7 @@ def test_the_right_clause_is_near_the_top_for_mentors_own_words(frameworks):
 
 
 def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
-    # Scored by `run --set heldout|es`, never tuned on; here only their shape is checked.
+    # Scored by `run --set heldout|es|heldout2|es2`, never tuned on; only their shape is checked.
     known = set(EthicsClause.objects.values_list("identifier", flat=True))
     sections = {c.rsplit(".", 1)[0] for c in known}
     heldout = run.load_dilemmas(run.SETS["heldout"])
@@ -53,7 +53,12 @@ def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
     assert sections <= {c.rsplit(".", 1)[0] for d in heldout for c in d.clauses}
     spanish = run.load_dilemmas(run.SETS["es"])
     assert len(spanish) >= 10
-    assert {c for d in heldout + spanish for c in d.clauses} <= known
+    second = run.load_dilemmas(run.SETS["heldout2"])
+    assert len(second) >= 40
+    assert sections <= {c.rsplit(".", 1)[0] for d in second for c in d.clauses}
+    spanish += run.load_dilemmas(run.SETS["es2"])
+    second += run.load_dilemmas(run.SETS["dev2"])
+    assert {c for d in heldout + second + spanish for c in d.clauses} <= known
 
 
 def test_a_spanish_dilemma_finds_its_clause(frameworks):
@@ -179,3 +184,43 @@ def test_situations_in_other_languages_serve_only_text_that_is_not_english():
     assert english[0].reason == "I sold my old laptop with client notes on it"
     assert spanish[0].clause.identifier == "1.B.3"
     assert spanish[0].reason == "vendí mi portátil viejo con notas de clientes"
+
+
+def test_the_read_out_tells_the_situations_clauses_apart():
+    from practicum.frameworks.eval.run import code_clauses
+
+    clauses = [c for c in code_clauses() if c.identifier in ("1.B.3", "1.C.3", "3.F.2")]
+    index = ranking.build_index(
+        clauses,
+        situations={
+            "1.B.3": ["my old laptop still has client notes on it", "files left on a shared drive"],
+            "1.C.3": ["we went on holiday together", "I started dating my mentee"],
+            "3.F.2": ["I never meet other mentors", "I belong to no professional group"],
+        },
+    )
+    assert index.head_english.shape == (
+        embeddings.DIMENSIONS + embeddings.MULTILINGUAL_DIMENSIONS + 1,
+        3,
+    )
+    text = "I gave my son the computer that still holds what my mentees told me"
+    vector = ranking._text_vector(text)
+    scores = ranking._head_scores(index, vector, english=True)
+    assert clauses[int(np.argmax(scores))].identifier == "1.B.3"
+    spanish = ranking._text_vector("regalé el ordenador que aún guarda las notas de mis mentorados")
+    scores = ranking._head_scores(index, spanish, english=False)
+    assert clauses[int(np.argmax(scores))].identifier == "1.B.3"
+
+
+def test_the_read_out_is_fitted_once_per_code_version_in_a_process(frameworks, monkeypatch):
+    code = ranking._current_code()
+    ranking.suggest_clauses("warm up", framework=code)
+    fits = []
+    real = ranking.fit_head
+    monkeypatch.setattr(ranking, "fit_head", lambda *a: fits.append(1) or real(*a))
+    ranking.suggest_clauses("a mentee keeps sending gifts", framework=code)
+    ranking.suggest_clauses("my notes are on a shared drive", framework=code)
+    assert fits == []
+    ranking._HEADS.clear()
+    ranking.suggest_clauses("a mentee keeps sending gifts", framework=code)
+    ranking.suggest_clauses("my notes are on a shared drive", framework=code)
+    assert fits == [1]

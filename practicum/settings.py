@@ -236,6 +236,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# Vectors of the ranker's fixed texts, kept on this machine so each process need not encode
+# them again (lib.embeddings.stored_vectors); empty turns the file copy off.
+EMBEDDING_CACHE_DIR = env_str("EMBEDDING_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "embeddings"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 PROFILE_PHOTO_MAX_BYTES = 2 * 1024 * 1024

@@ -18,10 +18,10 @@ public Code search. It combines two signals:
   the words every clause shares ("members", "clients", "mentoring"...) removed, so that "asked"
   or "session" no longer decide anything.
 
-The clause side is computed once per version of the Code: in this process's memory and in the
-cache table, keyed by the version's content digest and the model, and filled when the Code is
-loaded (`warm`). A request then costs one encoding of the mentor's text. Nothing leaves the
-machine and nothing is logged.
+The clause side is computed once per version of the Code: in this process's memory, in the
+cache table and in a file on the machine (`embeddings.stored_vectors`), keyed by the version's
+content digest and the model, and filled when the Code is loaded (`warm`). A request then
+costs one encoding of the mentor's text. Nothing leaves the machine and nothing is logged.
 
 A suggestion is a prompt for the mentor's judgement, never a verdict: each carries a short
 reason: the listed situation closest to what the mentor wrote (or the clause's opening words).
@@ -218,7 +218,13 @@ def build_index(
         if isinstance(stored, bytes) and len(stored) == expected * _DIMENSIONS * 4:
             vectors = np.frombuffer(stored, dtype=np.float32).reshape(expected, -1)
         else:
-            vectors = np.hstack([embeddings.encode(texts), embeddings.encode_multilingual(texts)])
+            vectors = embeddings.stored_vectors(cache_key, expected) if cache_key else None
+            if vectors is None:
+                vectors = np.hstack(
+                    [embeddings.encode(texts), embeddings.encode_multilingual(texts)]
+                )
+                if cache_key:
+                    embeddings.store_vectors(cache_key, vectors)
             if cache_key:
                 cache.set(cache_key, vectors.astype(np.float32).tobytes(), timeout=None)
         if cache_key:

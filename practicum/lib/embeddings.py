@@ -227,3 +227,45 @@ def encode_multilingual(texts: list[str]) -> np.ndarray:
     vectors = vectors.reshape(len(texts), MULTILINGUAL_DIMENSIONS)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+# Vectors of fixed texts (the clause side of the ranker: clauses and their situations, a
+# thousand texts and about 25 s of CPU) also kept in a file on this machine: every process of a
+# host then reads them in milliseconds the first time, where each would otherwise encode them or
+# read the shared cache table. Only ever a copy: a missing or damaged file is computed again.
+def _vector_cache_dir() -> Path | None:
+    from django.conf import settings
+
+    folder = getattr(settings, "EMBEDDING_CACHE_DIR", "")
+    return Path(folder) if folder else None
+
+
+def _file_name(key: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in key) + ".npy"
+
+
+def stored_vectors(key: str, rows: int) -> np.ndarray | None:
+    """The vectors kept under `key` on this machine, if they are there with `rows` rows."""
+    folder = _vector_cache_dir()
+    if folder is None:
+        return None
+    try:
+        vectors = np.load(folder / _file_name(key), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return vectors if vectors.ndim == 2 and len(vectors) == rows else None
+
+
+def store_vectors(key: str, vectors: np.ndarray) -> None:
+    """Keep `vectors` under `key` on this machine (written aside, then renamed: a reader in
+    another process sees the whole file or none)."""
+    folder = _vector_cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{_file_name(key)}.{os.getpid()}.{threading.get_ident()}.partial.npy"
+        np.save(partial, vectors.astype(np.float32), allow_pickle=False)
+        os.replace(partial, folder / _file_name(key))
+    except OSError:
+        pass  # a read-only or full disk: the next process computes them again

@@ -40,6 +40,8 @@ def stand_in_ranker():
         mock.patch.object(embeddings, "encode", stand_in_vectors),
         mock.patch.object(embeddings, "encode_multilingual", stand_in_multilingual_vectors),
         mock.patch("practicum.frameworks.ranking._VECTORS", {}),
+        mock.patch.object(embeddings, "stored_vectors", lambda key, rows: None),
+        mock.patch.object(embeddings, "store_vectors", lambda key, vectors: None),
     ):
         yield
 

@@ -224,3 +224,48 @@ def test_the_read_out_is_fitted_once_per_code_version_in_a_process(frameworks, m
     ranking.suggest_clauses("a mentee keeps sending gifts", framework=code)
     ranking.suggest_clauses("my notes are on a shared drive", framework=code)
     assert fits == [1]
+
+
+def test_another_process_reads_the_clause_vectors_from_this_machines_file(
+    frameworks, monkeypatch, settings, tmp_path
+):
+    import numpy as np
+
+    def stand_in(dimensions):  # the models' work is not what this test is about
+        return lambda texts, **kw: (
+            calls.append(len(texts))
+            or np.ones((len(texts), dimensions), dtype=np.float32) / np.sqrt(dimensions)
+        )
+
+    calls = []
+    monkeypatch.setattr(embeddings, "encode", stand_in(embeddings.DIMENSIONS))
+    monkeypatch.setattr(
+        embeddings, "encode_multilingual", stand_in(embeddings.MULTILINGUAL_DIMENSIONS)
+    )
+    monkeypatch.setattr(ranking, "_VECTORS", {})
+    monkeypatch.setattr(ranking, "_HEADS", {})
+    settings.EMBEDDING_CACHE_DIR = str(tmp_path)
+    code = ranking._current_code()
+    key = ranking._cache_key(code)
+    cache.delete(key)
+    ranking.warm(code)  # computes and keeps them, in the cache table and in the file
+    assert calls and list(tmp_path.glob("*.npy"))
+
+    calls.clear()
+    ranking._VECTORS.clear()
+    cache.delete(key)  # a new process, on a database that has not met this Code version
+    ranking.suggest_clauses("a mentee keeps sending gifts", framework=code)
+    assert calls == [1, 1]  # the mentor's text only, once per model
+
+
+def test_a_damaged_vector_file_is_computed_again(settings, tmp_path):
+    import numpy as np
+
+    settings.EMBEDDING_CACHE_DIR = str(tmp_path)
+    embeddings.store_vectors("clause-vectors:abc", np.ones((3, 4), dtype=np.float32))
+    assert embeddings.stored_vectors("clause-vectors:abc", 3).shape == (3, 4)
+    assert embeddings.stored_vectors("clause-vectors:abc", 5) is None  # other texts
+    next(tmp_path.glob("*.npy")).write_bytes(b"not an array")
+    assert embeddings.stored_vectors("clause-vectors:abc", 3) is None
+    settings.EMBEDDING_CACHE_DIR = ""
+    assert embeddings.stored_vectors("clause-vectors:abc", 3) is None

@@ -10,7 +10,7 @@ from django.utils.translation import get_language_info
 from practicum.frameworks import ranking, services
 from practicum.frameworks.forms import PledgeForm, SearchForm
 from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
-from practicum.lib.translations import active_language, is_official, localized
+from practicum.lib.translations import active_language, is_official, localized, translation_for
 
 Kind = FrameworkVersion.Kind
 
@@ -56,12 +56,16 @@ def _code_groups(framework: FrameworkVersion) -> list[dict]:
     return groups
 
 
-def official_text(framework: FrameworkVersion) -> dict:
+def official_text(framework: FrameworkVersion, part: str | None = None) -> dict:
     """How an official text (the Code, the Competencies) shows in the reader's language: its
     official translation where the body has published one, else the English with a note.
-    `lang` goes on the blocks of the text so a screen reader reads English as English."""
+    `lang` goes on the blocks of the text so a screen reader reads English as English.
+    With `part` (a top-level key of the content, e.g. the Code's `pledge`), a page showing only
+    that part shows it translated only if the official translation translates that part."""
     lang = active_language()
-    if lang.split("-")[0] == "en" or is_official(framework, lang):
+    if lang.split("-")[0] == "en":
+        return {"english_only": False, "lang": lang}
+    if is_official(framework, lang) and (part is None or _translates(framework, lang, part)):
         return {"english_only": False, "lang": lang}
     try:
         name = get_language_info(lang)["name_translated"]
@@ -69,6 +73,11 @@ def official_text(framework: FrameworkVersion) -> dict:
         name = lang
     # Inside a sentence: "traducción oficial al español", not "al Español".
     return {"english_only": True, "lang": "en", "language_name": name[:1].lower() + name[1:]}
+
+
+def _translates(framework: FrameworkVersion, lang: str, part: str) -> bool:
+    text = (translation_for(framework, lang) or {}).get(part)
+    return isinstance(text, str) and bool(text.strip())
 
 
 def _current(kind: str, framework: FrameworkVersion, version: str | None):
@@ -168,8 +177,11 @@ def pledge(request):
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
             target = "dashboard"
         return redirect(target or "dashboard")
+    # The pledge is part of the Code: the body's official translation of it, else its English.
+    official = official_text(code, "pledge")
+    text = code.content["pledge"] if official["english_only"] else code.local["pledge"]
     return render(
         request,
         "frameworks/pledge.html",
-        {"form": form, "code": code, "accepted": accepted},
+        {"form": form, "code": code, "accepted": accepted, "official": official, "text": text},
     )

@@ -9,6 +9,8 @@ import yaml
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import make_user
+from practicum.accounts.models import Role
 from practicum.frameworks.loader import DATA_DIR, FrameworkFileError, framework_load
 from practicum.frameworks.models import EthicsClause, FrameworkVersion, QuestionnaireStatement
 from practicum.lib.translations import localized
@@ -106,3 +108,70 @@ def test_the_readiness_statements_read_in_spanish_and_keep_their_rows(frameworks
     with translation.override("ar"):
         assert localized(q1, "text").startswith("أرى الإشراف المهني")
     assert localized(q1, "text", "en") == q1.text
+
+
+# --- The pledge page: the pledge is part of the Code, shown as the Code page shows it ----------
+
+
+def pledge_html(client, language):
+    user = make_user(f"pledge-{language}@example.org", Role.MENTOR, pledge=False)
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    return client.get(reverse("frameworks:pledge")).content.decode()
+
+
+def pledge_block(html):
+    start = html.index('<blockquote class="pledge-text"')
+    return html[start : html.index("</blockquote>", start)]
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("es", "Este es el texto oficial en inglés del Código de Ética"),
+        ("ar", "هذا هو النص الإنجليزي الرسمي لمدونة الأخلاقيات"),
+    ],
+)
+def test_the_pledge_in_another_language_is_the_english_with_a_note(
+    client, frameworks, language, note
+):
+    html = pledge_html(client, language)
+    assert note in html
+    code = FrameworkVersion.objects.get(kind="code_of_ethics", version="1.0")
+    block = pledge_block(html)
+    assert block.startswith('<blockquote class="pledge-text" lang="en">')
+    assert code.content["pledge"].split("\n")[0][:40] in block
+
+
+def test_the_pledge_in_english_has_no_note(client, frameworks):
+    html = pledge_html(client, "en")
+    assert "official English text" not in html
+    assert 'lang="en"' in pledge_block(html)
+
+
+def test_an_official_translation_of_the_pledge_shows_without_the_note(client, tmp_path, frameworks):
+    path = code_copy(tmp_path)
+    fixture_official_spanish(path)
+    overlay = yaml.safe_load((path.parent / "1.0.es.yaml").read_text(encoding="utf-8"))
+    overlay["pledge"] = "Prometo de prueba actuar con integridad."
+    (path.parent / "1.0.es.yaml").write_text(
+        yaml.safe_dump(overlay, allow_unicode=True), encoding="utf-8"
+    )
+    framework_load(path=path)
+    html = pledge_html(client, "es")
+    assert "no se ha publicado" not in html
+    block = pledge_block(html)
+    assert block.startswith('<blockquote class="pledge-text" lang="es">')
+    assert "Prometo de prueba actuar con integridad." in block
+
+
+def test_an_official_translation_that_leaves_the_pledge_out_shows_its_english(
+    client, tmp_path, frameworks
+):
+    path = code_copy(tmp_path)
+    fixture_official_spanish(path)  # translates a clause, not the pledge
+    framework_load(path=path)
+    html = pledge_html(client, "es")
+    assert "Este es el texto oficial en inglés del Código de Ética" in html
+    assert pledge_block(html).startswith('<blockquote class="pledge-text" lang="en">')

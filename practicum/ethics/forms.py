@@ -1,5 +1,6 @@
 import datetime
 import time
+from functools import partial
 
 from django import forms
 from django.core import signing
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from practicum.accounts.models import Role, User
 from practicum.ethics.models import Case, CaseMessage, PanelMember, Relation
 from practicum.frameworks.models import EthicsClause, Sanction
+from practicum.frameworks.official import clause_label, official_choices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,7 +95,7 @@ class ConcernForm(forms.Form):
         self.minimum_seconds = minimum_seconds
         if framework is not None:
             self.fields["clauses"].queryset = framework.clauses.all()
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.identifier} {c.text[:120]}"
+        official_choices(self.fields["clauses"], framework, partial(clause_label, length=120))
         if not self.is_bound:
             self.initial["started"] = _started_token()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import User
 from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.frameworks.official import competency_label, official_choices
 from practicum.lib.translations import localized
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 from practicum.reflection import services
@@ -456,6 +457,7 @@ class GoalForm(forms.Form):
             # A goal keeps the competencies it was linked to, even of an older version.
             queryset = queryset | Competency.objects.filter(pk__in=goal.competencies.all())
         self.fields["competencies"].queryset = queryset.distinct().order_by("framework", "number")
+        official_choices(self.fields["competencies"], framework, competency_label)
 
     @staticmethod
     def initial_for(goal: DevelopmentGoal) -> dict:

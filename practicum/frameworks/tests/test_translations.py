@@ -175,3 +175,51 @@ def test_an_official_translation_that_leaves_the_pledge_out_shows_its_english(
     html = pledge_html(client, "es")
     assert "Este es el texto oficial en inglés del Código de Ética" in html
     assert pledge_block(html).startswith('<blockquote class="pledge-text" lang="en">')
+
+
+# --- Choices labelled with an official text (a form's competencies and clauses) ---------------
+
+
+def clause_form(code):
+    from django import forms
+
+    from practicum.frameworks.official import clause_label, official_choices
+
+    class ClauseForm(forms.Form):
+        boxes = forms.ModelMultipleChoiceField(
+            queryset=code.clauses.all(), widget=forms.CheckboxSelectMultiple
+        )
+        menu = forms.ModelMultipleChoiceField(queryset=code.clauses.all())
+        one = forms.ModelChoiceField(queryset=code.clauses.all())
+
+        def __init__(self):
+            super().__init__()
+            for name in self.fields:
+                official_choices(self.fields[name], code, clause_label)
+
+    return ClauseForm()
+
+
+def test_choices_from_an_official_text_say_they_are_english(frameworks):
+    code = FrameworkVersion.objects.get(kind="code_of_ethics", version="1.0")
+    first = EthicsClause.objects.get(framework=code, identifier="1.A.1")
+    with translation.override("ar"):
+        form = clause_form(code)
+        boxes, menu, one = str(form["boxes"]), str(form["menu"]), str(form["one"])
+    # The label's words in a span (the box and the label stay the page's), an option itself.
+    assert f'<span lang="en">1.A.1 {first.text[:80]}</span>' in boxes
+    assert f'<option value="{first.pk}" lang="en">1.A.1 ' in menu
+    assert '<option value="" selected>' in one  # the empty choice is the page's own words
+    assert f'<option value="{first.pk}" lang="en">' in one
+
+
+def test_choices_read_the_official_translation_where_published(tmp_path, frameworks):
+    path = code_copy(tmp_path)
+    fixture_official_spanish(path)
+    code = framework_load(path=path).framework
+    first = EthicsClause.objects.get(framework=code, identifier="1.A.1")
+    with translation.override("es"):
+        boxes = str(clause_form(code)["boxes"])
+    assert '<span lang="es">1.A.1 Texto de prueba de la primera cláusula.</span>' in boxes
+    with translation.override("en"):
+        assert f'<span lang="en">1.A.1 {first.text[:80]}</span>' in str(clause_form(code)["boxes"])

@@ -10,6 +10,7 @@ from practicum.accounts.models import Role, User
 from practicum.ethics.models import Case, CaseMessage, PanelMember, Relation
 from practicum.frameworks.models import EthicsClause, Sanction
 from practicum.frameworks.official import clause_label, official_choices
+from practicum.lib.translations import isolated
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -277,7 +278,7 @@ class VoteForm(SanctionTermsMixin):
         self.clauses = [] if appeal else list(case.clauses.all())
         for clause in self.clauses:
             self.fields[f"clause_{clause.pk}"] = forms.ChoiceField(
-                label=_("Finding on %(id)s") % {"id": clause.identifier},
+                label=_("Finding on %(id)s") % {"id": isolated(clause.identifier)},
                 choices=[("1", _("Upheld")), ("0", _("Not upheld"))],
                 widget=forms.RadioSelect,
             )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.frameworks.lexical import analyse
+from practicum.lib.translations import isolated
 from practicum.library import access, data
 from practicum.library.models import Resource, StudyRecord
 
@@ -97,7 +98,7 @@ def from_clauses(clauses, candidates: list[Candidate]) -> list[Recommendation]:
             "Because your Ethics Lens worksheets cite clause %(clause)s (once).",
             "Because your Ethics Lens worksheets cite clause %(clause)s (%(count)s times).",
             count,
-        ) % {"clause": identifier, "count": count}
+        ) % {"clause": isolated(identifier), "count": count}
         out += [
             Recommendation(item.resource, reason)
             for item in candidates

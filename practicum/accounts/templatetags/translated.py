@@ -19,6 +19,13 @@ def local(obj):
     return translations.localized_content(obj)
 
 
+@register.filter
+def isolated(code):
+    """`{% blocktranslate with id=clause.identifier|isolated %}`: an identifier that keeps
+    its order inside a right-to-left sentence (lib.translations.isolated)."""
+    return translations.isolated(code)
+
+
 @register.simple_tag
 def official_translation(obj) -> bool:
     """Whether an official text has an official translation in the active language."""

@@ -63,11 +63,12 @@ def _about(statement_text: str, item: Candidate) -> bool:
 
 
 def from_statements(statements, candidates: list[Candidate]) -> list[Recommendation]:
-    """`statements`: (text, competency id or None), lowest score first."""
+    """`statements`: (text, competency id or None[, the text as the reader reads it]), lowest
+    score first. A resource is matched on the text as written (the resources' words)."""
     out = []
-    for text, competency_id in statements:
+    for text, competency_id, *shown in statements:
         reason = _("Because you rated “%(statement)s” low in your readiness reflection.") % {
-            "statement": text
+            "statement": shown[0] if shown else text
         }
         for item in candidates:
             if (competency_id and competency_id in item.competency_ids) or _about(text, item):
@@ -150,7 +151,7 @@ def for_mentor(user) -> list[Recommendation]:
     lab = upcoming_lab_for(user)
     studied = set(StudyRecord.objects.filter(mentor=user).values_list("resource_id", flat=True))
     return combine(
-        from_statements([(r.text, None) for r in needs.low_readiness], candidates),
+        from_statements([(r.text, None, r.local_text) for r in needs.low_readiness], candidates),
         from_competencies([(c.competency_id, c.name) for c in needs.low_competencies], candidates),
         from_clauses(
             [(c.clause_id, c.reference, c.count) for c in needs.cited_clauses], candidates

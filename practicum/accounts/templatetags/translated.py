@@ -1,6 +1,7 @@
 """`{% load translated %}`: versioned data in the reader's language (lib.translations)."""
 
 from django import template
+from django.utils.html import format_html
 
 from practicum.lib import translations
 
@@ -24,6 +25,13 @@ def isolated(code):
     """`{% blocktranslate with id=clause.identifier|isolated %}`: an identifier that keeps
     its order inside a right-to-left sentence (lib.translations.isolated)."""
     return translations.isolated(code)
+
+
+@register.filter
+def code(value):
+    """`{{ application.reference|code }}` (also inside blocktranslate): a reference read left
+    to right whole, never broken at its hyphens (CMM-2026-0001 on a phone, in Arabic too)."""
+    return format_html('<bdi class="code">{}</bdi>', value)
 
 
 @register.simple_tag

@@ -22,9 +22,10 @@ def local(obj):
 
 @register.filter
 def isolated(code):
-    """`{% blocktranslate with id=clause.identifier|isolated %}`: an identifier that keeps
-    its order inside a right-to-left sentence (lib.translations.isolated)."""
-    return translations.isolated(code)
+    """`{% blocktranslate with id=clause.identifier|isolated %}`: an identifier (or a quoted
+    text) that keeps its own order inside a right-to-left sentence, in <bdi> (what
+    lib.translations.isolated does with control characters where there is no markup)."""
+    return format_html("<bdi>{}</bdi>", code)
 
 
 @register.filter

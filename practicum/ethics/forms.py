@@ -1,5 +1,6 @@
 import datetime
 import time
+from functools import partial
 
 from django import forms
 from django.core import signing
@@ -8,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from practicum.accounts.models import Role, User
 from practicum.ethics.models import Case, CaseMessage, PanelMember, Relation
 from practicum.frameworks.models import EthicsClause, Sanction
+from practicum.frameworks.official import clause_label, official_choices
+from practicum.lib.translations import isolated
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -93,7 +96,7 @@ class ConcernForm(forms.Form):
         self.minimum_seconds = minimum_seconds
         if framework is not None:
             self.fields["clauses"].queryset = framework.clauses.all()
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.identifier} {c.text[:120]}"
+        official_choices(self.fields["clauses"], framework, partial(clause_label, length=120))
         if not self.is_bound:
             self.initial["started"] = _started_token()
 
@@ -275,7 +278,7 @@ class VoteForm(SanctionTermsMixin):
         self.clauses = [] if appeal else list(case.clauses.all())
         for clause in self.clauses:
             self.fields[f"clause_{clause.pk}"] = forms.ChoiceField(
-                label=_("Finding on %(id)s") % {"id": clause.identifier},
+                label=_("Finding on %(id)s") % {"id": isolated(clause.identifier)},
                 choices=[("1", _("Upheld")), ("0", _("Not upheld"))],
                 widget=forms.RadioSelect,
             )

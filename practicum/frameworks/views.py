@@ -5,12 +5,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_info
 
 from practicum.frameworks import ranking, services
 from practicum.frameworks.forms import PledgeForm, SearchForm
 from practicum.frameworks.models import BehaviouralIndicator, FrameworkVersion
-from practicum.lib.translations import active_language, is_official, localized
+from practicum.frameworks.official import official_text
+from practicum.lib.translations import localized
 
 Kind = FrameworkVersion.Kind
 
@@ -54,21 +54,6 @@ def _code_groups(framework: FrameworkVersion) -> list[dict]:
         name = localized(first, "group_name") if first else None
         groups.append({**group, "name": name or group["name"], "sections": sections})
     return groups
-
-
-def official_text(framework: FrameworkVersion) -> dict:
-    """How an official text (the Code, the Competencies) shows in the reader's language: its
-    official translation where the body has published one, else the English with a note.
-    `lang` goes on the blocks of the text so a screen reader reads English as English."""
-    lang = active_language()
-    if lang.split("-")[0] == "en" or is_official(framework, lang):
-        return {"english_only": False, "lang": lang}
-    try:
-        name = get_language_info(lang)["name_translated"]
-    except KeyError:
-        name = lang
-    # Inside a sentence: "traducción oficial al español", not "al Español".
-    return {"english_only": True, "lang": "en", "language_name": name[:1].lower() + name[1:]}
 
 
 def _current(kind: str, framework: FrameworkVersion, version: str | None):
@@ -168,8 +153,11 @@ def pledge(request):
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
             target = "dashboard"
         return redirect(target or "dashboard")
+    # The pledge is part of the Code: the body's official translation of it, else its English.
+    official = official_text(code, "pledge")
+    text = code.content["pledge"] if official["english_only"] else code.local["pledge"]
     return render(
         request,
         "frameworks/pledge.html",
-        {"form": form, "code": code, "accepted": accepted},
+        {"form": form, "code": code, "accepted": accepted, "official": official, "text": text},
     )

@@ -7,8 +7,14 @@ set in IBM Plex Sans Arabic (OFL, from pip: Arabic and Latin in one face), its l
 by `arabic_reshaper` (reportlab draws glyphs, it does not shape) and each line put in visual
 order by `python-bidi` *after* it is broken, so that the first words of a paragraph are on its
 first line, at the right. `pdf_paragraph` and `pdf_visual` do both; tables reverse their
-columns (`pdf_columns`)."""
+columns (`pdf_columns`).
 
+python-bidi orders a line by the Unicode bidirectional algorithm but leaves out its rule L4:
+a bracket inside right-to-left text is drawn with its mirror image, so that "(عضو)" shows its
+parentheses opening at the right. `pdf_bidi` adds that rule, from the levels python-bidi
+resolved."""
+
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +25,7 @@ from xml.sax.saxutils import escape
 import arabic_reshaper
 import reportlab
 from bidi import get_display
+from bidi.mirror import MIRRORED
 from django.utils import translation
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.units import cm as cm_unit
@@ -117,12 +124,19 @@ def pdf_canvas(*args, **kwargs) -> canvas.Canvas:
     return canvas.Canvas(*args, **kwargs)
 
 
+# Marks that steer the bidirectional algorithm (LRM, RLM, ALM, embeddings, isolates): they are
+# never drawn, and no font here has them. `pdf_bidi` isolates what they are used for.
+BIDI_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def pdf_text(value, font: PdfFont | None = None) -> str:
-    """Text safe for a reportlab Paragraph: control characters become spaces, characters the
-    font cannot draw become "?", and markup characters are escaped."""
+    """Text safe for a reportlab Paragraph: control characters become spaces (bidi marks go),
+    characters the font cannot draw become "?", and markup characters are escaped."""
     font = font or pdf_font()
     chars = []
     for char in str(value if value is not None else ""):
+        if char in BIDI_MARKS:
+            continue
         if unicodedata.category(char).startswith("C"):
             chars.append(" ")
         elif char == " " or font.covers(char):
@@ -137,30 +151,164 @@ def pdf_joined(text: str) -> str:
     return arabic_reshaper.reshape(text) if text else text
 
 
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+# What rule L1 sets back to the paragraph's level at the end of a line.
+_TRAILING = frozenset({"WS", "FSI", "LRI", "RLI", "PDI", "BN", "LRE", "RLE", "LRO", "RLO", "PDF"})
+
+
+def _levels(line: str, base_dir: str) -> list[int] | None:
+    """The embedding level python-bidi resolved for each character (its debug answer gives
+    them per UTF-8 byte), after rule L1; None if that answer cannot be read."""
+    try:
+        info = get_display(line, base_dir=base_dir, debug=True)
+        per_byte = [int(n) for n in _LEVEL.findall(info.split("levels:", 1)[1].split("]")[0])]
+    except (IndexError, ValueError, TypeError):
+        return None
+    levels, at = [], 0
+    for char in line:
+        if at >= len(per_byte):
+            return None
+        levels.append(per_byte[at])
+        at += len(char.encode("utf-8"))
+    if at != len(per_byte):
+        return None
+    base = 1 if base_dir == "R" else 0
+    end = len(line)
+    while end and unicodedata.bidirectional(line[end - 1]) in _TRAILING:
+        end -= 1
+        levels[end] = base
+    return levels
+
+
+def _visual_order(levels: list[int]) -> list[int]:
+    """Rule L2: from the highest level down to the lowest odd one, reverse every run of
+    characters at that level or higher. The indexes of the characters as drawn."""
+    order = list(range(len(levels)))
+    odd = [level for level in levels if level % 2]
+    if not odd:
+        return order
+    for level in range(max(levels), min(odd) - 1, -1):
+        start = None
+        for n in range(len(order) + 1):
+            inside = n < len(order) and levels[order[n]] >= level
+            if inside and start is None:
+                start = n
+            elif not inside and start is not None:
+                order[start:n] = order[start:n][::-1]
+                start = None
+    return order
+
+
+# A code of Latin letters and digits joined by dots, dashes, slashes or colons, with a letter
+# in it (a clause 1.B.3, a reference CMM-2026-0001, a zone Europe/London), and an ISO date
+# (2026-01-05, as the tables print it alone): read left to right as one word, as a browser
+# shows it inside <bdi>. Other numbers (1.0, 1,234.50, a range 1-5) are left to the algorithm.
+_CODE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]+(?:[-./:][0-9A-Za-z]+)+(?![0-9A-Za-z])")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+def _isolate_codes(line: str) -> str:
+    def isolate(match: re.Match) -> str:
+        code = match[0]
+        if re.search("[A-Za-z]", code) or _ISO_DATE.fullmatch(code):
+            return f"{_LRI}{code}{_PDI}"
+        return code
+
+    return _CODE.sub(isolate, line)
+
+
+def pdf_base_dir(text: str) -> str:
+    """ "R" for text with a right-to-left letter in it, else "L" (English only, a name, a
+    number): like a browser's dir="auto", but Arabic wherever there is any."""
+    return "R" if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text) else "L"
+
+
+def pdf_bidi(line: str, base_dir: str | None = None) -> str:
+    """One line in drawing order (left to right) by the Unicode bidirectional algorithm
+    (`base_dir`: the paragraph's direction, by default `pdf_base_dir` of the line), codes kept
+    whole (`_CODE`) and a bracket in right-to-left text mirrored (rule L4). Where the levels
+    cannot be read, or give another order than python-bidi's, python-bidi's order unmirrored."""
+    base_dir = base_dir or pdf_base_dir(line)
+    line = _isolate_codes("".join(c for c in line if c not in BIDI_MARKS))
+    display = get_display(line, base_dir=base_dir)
+    if any(char in MIRRORED for char in line):
+        levels = _levels(line, base_dir)
+        order = _visual_order(levels) if levels is not None else None
+        if order is not None and "".join(line[n] for n in order) == display:
+            display = "".join(
+                MIRRORED.get(line[n], line[n]) if levels[n] % 2 else line[n] for n in order
+            )
+    return "".join(c for c in display if c not in BIDI_MARKS)
+
+
 def pdf_visual(line: str, rtl: bool | None = None) -> str:
     """One line, ready for canvas.drawString: in a right-to-left document its letters joined
     and its characters in the order they are drawn, left to right."""
     if not (pdf_rtl() if rtl is None else rtl):
         return line
-    return get_display(pdf_joined(line), base_dir="R")
+    return pdf_bidi(pdf_joined(line))
 
 
 class BidiParagraph(Paragraph):
     """A right-to-left paragraph: reportlab breaks it into lines in reading order, then each
-    line is turned into drawing order and set flush right."""
+    line is turned into drawing order and set flush right.
+
+    The lines as read are kept: a paragraph split at the foot of a page is split on them (the
+    two parts are broken into lines again, and would otherwise turn drawn lines round a second
+    time). A line of several fragments (after a `<br/>`) is ordered as one text when they share
+    a style; of several styles, each fragment in drawing order, the fragments reversed."""
 
     def __init__(self, text, style, *args, **kwargs):
         style = style.clone(f"{style.name}-rtl", alignment=TA_RIGHT)
         super().__init__(pdf_joined(text), style, *args, **kwargs)
+        # The paragraph's direction, from all of it: English alone (a name, the official text)
+        # reads left to right, even set flush right.
+        self._base_dir = pdf_base_dir("".join(getattr(f, "text", "") for f in self.frags))
 
     def breakLines(self, width):  # noqa: N802 - reportlab's name
         broken = super().breakLines(width)
+        self._read_lines = list(broken.lines)
         if broken.kind == 0:  # one style throughout: lines are (room left, words)
             broken.lines = [
-                (room, get_display(" ".join(words), base_dir="R").split(" "))
+                (room, pdf_bidi(" ".join(words), self._base_dir).split(" "))
                 for room, words in broken.lines
             ]
+        else:
+            broken.lines = [_drawn_fragments(line, self._base_dir) for line in broken.lines]
         return broken
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        drawn = getattr(self, "blPara", None)
+        if drawn is None or getattr(self, "_read_lines", None) is None:
+            return super().split(availWidth, availHeight)
+        drawn_lines, drawn.lines = drawn.lines, self._read_lines
+        try:
+            pieces = super().split(availWidth, availHeight)
+        finally:
+            drawn.lines = drawn_lines
+        for piece in pieces:
+            if isinstance(piece, BidiParagraph):
+                piece._base_dir = self._base_dir  # the whole paragraph's, not a part's
+        return pieces
+
+
+def _same_style(a, b) -> bool:
+    keys = ("fontName", "fontSize", "textColor", "rise", "underline", "strike", "link")
+    return all(getattr(a, key, None) == getattr(b, key, None) for key in keys)
+
+
+def _drawn_fragments(line, base_dir: str):
+    """A line of fragments (reportlab's FragLine) in drawing order, as a copy."""
+    fragments = [f for f in line.words if getattr(f, "text", "")]
+    if not fragments or any(hasattr(f, "cbDefn") for f in line.words):
+        return line
+    if all(_same_style(fragments[0], f) for f in fragments):
+        text = "".join(f.text for f in fragments)
+        words = [fragments[0].clone(text=pdf_bidi(text, base_dir))]
+    else:
+        words = [f.clone(text=pdf_bidi(f.text, base_dir)) for f in reversed(fragments)]
+    return line.clone(words=words)
 
 
 def pdf_paragraph(markup: str, style, rtl: bool | None = None) -> Paragraph:
@@ -191,9 +339,12 @@ def draw_footer_line(canvas, doc, start: str, end: str, rtl: bool | None = None)
 
 
 def pdf_plain(value, font: PdfFont | None = None) -> str:
-    """Text for canvas.drawString: characters the font lacks become "?" (no markup there)."""
+    """Text for canvas.drawString: characters the font lacks become "?" (no markup there), and
+    bidi marks go."""
     font = font or pdf_font()
-    return "".join(c if c == " " or font.covers(c) else "?" for c in str(value))
+    return "".join(
+        c if c == " " or font.covers(c) else "?" for c in str(value) if c not in BIDI_MARKS
+    )
 
 
 def text_width(text: str, font_name: str, size: float) -> float:

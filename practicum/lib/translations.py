@@ -201,6 +201,13 @@ def localized(obj: Any, field: str, lang: str | None = None) -> Any:
     return value
 
 
+def isolated(code: Any) -> str:
+    """An identifier (a clause 1.B.3) set inside a sentence as its own left-to-right island
+    (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE): in an Arabic sentence "1.B.3" would
+    otherwise show as "B.3.1". What <bdi> does in markup, for text put into a message."""
+    return f"\u2068{code}\u2069"
+
+
 def is_official(obj: Any, lang: str | None = None) -> bool:
     """Whether `obj` (a version of an official text) has an official translation in `lang`."""
     over = translation_for(obj, lang)

@@ -1,8 +1,11 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.frameworks.official import clause_label, competency_label, official_choices
 from practicum.lib.uploads import validate_captions, validate_pdf, validate_video
 from practicum.library.data import rules, vocabulary
 from practicum.library.models import Resource
@@ -89,6 +92,8 @@ class ResourceForm(forms.Form):
         self.fields["clauses"].queryset = EthicsClause.objects.filter(framework=code).order_by(
             "position"
         )
+        official_choices(self.fields["competencies"], competencies, competency_label)
+        official_choices(self.fields["clauses"], code, partial(clause_label, length=60))
         self.fields["themes"].choices = [(t.slug, t.name) for t in vocabulary("theme")]
         self.fields["formats"].choices = [(t.slug, t.name) for t in vocabulary("format")]
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from practicum.frameworks.lexical import analyse
+from practicum.lib.translations import isolated
 from practicum.library import access, data
 from practicum.library.models import Resource, StudyRecord
 
@@ -62,11 +63,12 @@ def _about(statement_text: str, item: Candidate) -> bool:
 
 
 def from_statements(statements, candidates: list[Candidate]) -> list[Recommendation]:
-    """`statements`: (text, competency id or None), lowest score first."""
+    """`statements`: (text, competency id or None[, the text as the reader reads it]), lowest
+    score first. A resource is matched on the text as written (the resources' words)."""
     out = []
-    for text, competency_id in statements:
+    for text, competency_id, *shown in statements:
         reason = _("Because you rated “%(statement)s” low in your readiness reflection.") % {
-            "statement": text
+            "statement": shown[0] if shown else text
         }
         for item in candidates:
             if (competency_id and competency_id in item.competency_ids) or _about(text, item):
@@ -97,7 +99,7 @@ def from_clauses(clauses, candidates: list[Candidate]) -> list[Recommendation]:
             "Because your Ethics Lens worksheets cite clause %(clause)s (once).",
             "Because your Ethics Lens worksheets cite clause %(clause)s (%(count)s times).",
             count,
-        ) % {"clause": identifier, "count": count}
+        ) % {"clause": isolated(identifier), "count": count}
         out += [
             Recommendation(item.resource, reason)
             for item in candidates
@@ -149,7 +151,7 @@ def for_mentor(user) -> list[Recommendation]:
     lab = upcoming_lab_for(user)
     studied = set(StudyRecord.objects.filter(mentor=user).values_list("resource_id", flat=True))
     return combine(
-        from_statements([(r.text, None) for r in needs.low_readiness], candidates),
+        from_statements([(r.text, None, r.local_text) for r in needs.low_readiness], candidates),
         from_competencies([(c.competency_id, c.name) for c in needs.low_competencies], candidates),
         from_clauses(
             [(c.clause_id, c.reference, c.count) for c in needs.cited_clauses], candidates

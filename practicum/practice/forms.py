@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role, User
 from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.frameworks.official import clause_label, competency_label, official_choices
 from practicum.practice.models import (
     MAX_SESSION_MINUTES,
     SessionFormat,
@@ -161,7 +162,9 @@ class SessionForm(forms.Form):
         code = FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
         self.fields["competencies"].queryset = Competency.objects.filter(framework=competencies)
         self.fields["clauses"].queryset = EthicsClause.objects.filter(framework=code)
-        self.fields["clauses"].label_from_instance = lambda c: f"{c.identifier} {c.text[:80]}"
+        # The official texts' own words, in the reader's language where the body publishes it.
+        official_choices(self.fields["competencies"], competencies, competency_label)
+        official_choices(self.fields["clauses"], code, clause_label)
 
     def clean(self):
         data = super().clean()

@@ -448,7 +448,7 @@ def _reflection_section(pdf: _Pdf, reflection: Reflection, zone, heading: str = 
     pdf.p(
         _("%(framework)s %(version)s · %(status)s · started %(when)s")
         % {
-            "framework": reflection.tool.title,
+            "framework": reflection.tool.local_title,
             "version": reflection.tool.version,
             "status": status,
             "when": _when(reflection.created_at, zone),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import User
 from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+from practicum.frameworks.official import competency_label, official_choices
 from practicum.lib.translations import localized
 from practicum.practice.models import CpdEntry, MentoringEngagement, SupervisionSession
 from practicum.reflection import services
@@ -71,11 +72,15 @@ class TagsForm(forms.Form):
         help_text=_("Separate themes with commas. No client names."),
     )
 
-    def __init__(self, *args, mentor: User, suggested: list[str], **kwargs):
+    def __init__(self, *args, mentor: User, suggested: list, **kwargs):
+        """`suggested`: names, or (name, its names in every language casefolded): a theme the
+        mentor has in another language is theirs already, not suggested again."""
         super().__init__(*args, **kwargs)
         names = {t.name.casefold(): t.name for t in Tag.objects.filter(mentor=mentor)}
-        for name in suggested:
-            names.setdefault(name.casefold(), name)
+        for item in suggested:
+            name, variants = (item, frozenset()) if isinstance(item, str) else item
+            if not names.keys() & (variants | {name.casefold()}):
+                names[name.casefold()] = name
         self.fields["tags"].choices = [(n, n) for n in sorted(names.values(), key=str.casefold)]
 
     def clean_new_tags(self) -> list[str]:
@@ -456,6 +461,7 @@ class GoalForm(forms.Form):
             # A goal keeps the competencies it was linked to, even of an older version.
             queryset = queryset | Competency.objects.filter(pk__in=goal.competencies.all())
         self.fields["competencies"].queryset = queryset.distinct().order_by("framework", "number")
+        official_choices(self.fields["competencies"], framework, competency_label)
 
     @staticmethod
     def initial_for(goal: DevelopmentGoal) -> dict:

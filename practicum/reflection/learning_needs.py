@@ -10,11 +10,12 @@ wrote. A statement or competency at the top of its scale is a strength, not a ne
 never listed (the readiness page suggests steps by the same rule, `scoring.lowest_scored`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Subquery
 
+from practicum.lib.translations import localized
 from practicum.reflection import scoring
 from practicum.reflection.models import (
     CompetencyAssessment,
@@ -35,6 +36,13 @@ class LowReadiness:
     position: int  # its number in the questionnaire
     text: str
     score: int  # 1 (not like me at all) .. 5 (just like me)
+    # The statement's translations ({lang: {"text": ...}}), for `local_text`.
+    translations: dict | None = field(default=None, compare=False)
+
+    @property
+    def local_text(self) -> str:
+        """The statement in the reader's language (the questionnaire's own translation)."""
+        return localized({"text": self.text, "translations": self.translations}, "text")
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,12 @@ def mentor_learning_needs(user, limit: int = 3) -> LearningNeeds:
         )
         .order_by("score", "statement__position", "statement_id")
         .values_list(
-            "statement_id", "statement__code", "statement__position", "statement__text", "score"
+            "statement_id",
+            "statement__code",
+            "statement__position",
+            "statement__text",
+            "score",
+            "statement__translations",
         )[:limit]
     )
 

@@ -13,9 +13,12 @@ footer cites the version it was made from:
   and the Code (clauses touched).
 
 Text comes in the language asked for where it has a translation: our labels through the
-catalogues, and a tool's data through its optional `translations: {<language>: ...}` block (the
-same shape as the content, steps matched by `key`, statements by `code`); else English.
-No one's records are read. A PDF is cached per tool, version(s) and language.
+catalogues, a tool's data through the translations beside its version (`lib.translations`),
+the Code's and the Competencies' names through their official translation where the body has
+published one; else English. In Arabic the sheet runs right to left (`lib.pdf`): paragraphs
+flush right and in drawing order, tables' first column and tick boxes at the right, the footer
+mirrored. No one's records are read. A PDF is cached per tool, version(s), translations and
+language.
 """
 
 import io
@@ -48,10 +51,15 @@ from practicum.lib.pdf import (
     fitting_size,
     header_style,
     pdf_canvas,
+    pdf_columns,
     pdf_font,
+    pdf_paragraph,
     pdf_plain,
+    pdf_rtl,
     pdf_text,
+    pdf_visual,
 )
+from practicum.lib.translations import localized, localized_content
 from practicum.lib.versioned import VersionedDocument
 from practicum.practice.models import SessionFormat, SupervisionSession
 from practicum.reflection.models import EthicsWorksheet, ToolVersion
@@ -122,7 +130,11 @@ def tool_template_pdf(tool_slug: str, language: str) -> bytes:
     force, in `language` where it is translated, else English."""
     sources = template_sources(tool_slug)
     language = template_language(language)
-    key = (tool_slug, language, *((d.kind, d.version, d.content_hash) for d in sources))
+    key = (
+        tool_slug,
+        language,
+        *((d.kind, d.version, d.content_hash, d.translations_digest) for d in sources),
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         return cached
@@ -141,41 +153,9 @@ def template_cache_clear() -> None:
 # --- Translated content ---------------------------------------------------------------------
 
 
-def _overlay(base, translated):
-    """`base` with the translated values laid over it: mappings key by key, lists of items
-    matched by their `key` or `code` (else by position), text replaced."""
-    if isinstance(base, Mapping) and isinstance(translated, Mapping):
-        return {k: _overlay(v, translated[k]) if k in translated else v for k, v in base.items()}
-    if isinstance(base, list) and isinstance(translated, list):
-        by_id = {
-            item.get("key", item.get("code")): item
-            for item in translated
-            if isinstance(item, Mapping)
-        }
-        result = []
-        for index, item in enumerate(base):
-            ident = item.get("key", item.get("code")) if isinstance(item, Mapping) else None
-            if ident is not None and ident in by_id:
-                result.append(_overlay(item, by_id[ident]))
-            elif ident is None and index < len(translated):
-                result.append(_overlay(item, translated[index]))
-            else:
-                result.append(item)
-        return result
-    if isinstance(translated, str) and translated.strip():
-        return translated
-    return base
-
-
 def localised_content(document: VersionedDocument, language: str) -> tuple[str, dict]:
-    """The document's title and content in `language` where its data translates them."""
-    content = dict(document.content or {})
-    translations = content.pop("translations", None) or {}
-    translated = translations.get(language) if isinstance(translations, Mapping) else None
-    if not isinstance(translated, Mapping):
-        return document.title, content
-    title = translated.get("title") if isinstance(translated.get("title"), str) else None
-    return title or document.title, _overlay(content, translated)
+    """The document's title and content in `language` where its translations say them."""
+    return localized(document, "title", language), localized_content(document, language)
 
 
 # --- Drawing --------------------------------------------------------------------------------
@@ -226,14 +206,20 @@ class _Footer:
 
     def __call__(self, canvas, doc) -> None:
         canvas.saveState()
-        text = pdf_plain(self.text, self.font)
+        text = pdf_plain(pdf_visual(self.text), self.font)
         room = doc.pagesize[0] - doc.leftMargin - doc.rightMargin - 1 * cm  # the page number's
         canvas.setFont(self.font.regular, fitting_size(text, self.font.regular, 7.5, room, 5))
-        canvas.drawString(doc.leftMargin, 1 * cm, text)
+        # Where lines start (the right, right to left); the page number at the other side.
+        if pdf_rtl():
+            canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 1 * cm, text)
+        else:
+            canvas.drawString(doc.leftMargin, 1 * cm, text)
         canvas.setFont(self.font.regular, 7.5)
-        canvas.drawRightString(
-            doc.pagesize[0] - doc.rightMargin, 1 * cm, pdf_plain(str(doc.page), self.font)
-        )
+        number = pdf_plain(str(doc.page), self.font)
+        if pdf_rtl():
+            canvas.drawString(doc.leftMargin, 1 * cm, number)
+        else:
+            canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 1 * cm, number)
         canvas.restoreState()
 
 
@@ -245,6 +231,9 @@ class _Sheet:
 
     def __init__(self):
         self.font = pdf_font()
+        self.rtl = pdf_rtl()
+        # The padding at the side where a cell's lines start.
+        self.start_padding = "RIGHTPADDING" if self.rtl else "LEFTPADDING"
         self.story: list = []
         base = {"fontName": self.font.regular}
         self.styles = {
@@ -264,7 +253,12 @@ class _Sheet:
 
     def para(self, text, style: str = "body") -> Paragraph:
         html = "<br/>".join(pdf_text(line, self.font) for line in str(text or "").splitlines())
-        return Paragraph(html or "&nbsp;", self.styles[style])
+        return pdf_paragraph(html or "&nbsp;", self.styles[style], rtl=self.rtl)
+
+    def table(self, rows: list[list], widths: list[float], **kwargs) -> Table:
+        """A table whose first column is where lines start (the right, right to left)."""
+        rows, widths, side = pdf_columns(rows, widths, rtl=self.rtl)
+        return Table(rows, colWidths=widths, hAlign=side, **kwargs)
 
     def p(self, text, style: str = "body") -> None:
         self.story.append(self.para(text, style))
@@ -284,11 +278,10 @@ class _Sheet:
     def fields_row(self, labels: list[str]) -> None:
         """Short facts side by side, each a labelled box."""
         widths = [self.width / len(labels)] * len(labels)
-        table = Table(
+        table = self.table(
             [[self.para(label, "muted") for label in labels], [""] * len(labels)],
-            colWidths=widths,
+            widths,
             rowHeights=[None, 0.9 * cm],
-            hAlign="LEFT",
         )
         table.setStyle(
             TableStyle(
@@ -297,7 +290,7 @@ class _Sheet:
                     ("BOX", (0, 1), (-1, 1), 0.6, colors.black),
                     ("INNERGRID", (0, 1), (-1, 1), 0.6, colors.black),
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                    (self.start_padding, (0, 0), (-1, -1), 4),
                 ]
             )
         )
@@ -314,13 +307,13 @@ class _Sheet:
             row += ["", ""] * (columns - len(cells[start : start + columns]))
             rows.append(row)
         widths = [BOX + 8, column_width - BOX - 8] * columns
-        table = Table(rows, colWidths=widths, hAlign="LEFT")
+        table = self.table(rows, widths)
         table.setStyle(
             TableStyle(
                 [
                     ("FONTNAME", (0, 0), (-1, -1), self.font.regular),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    (self.start_padding, (0, 0), (-1, -1), 2),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                 ]
             )
@@ -332,18 +325,12 @@ class _Sheet:
         cell = self.styles["cell"]
         data = [
             [
-                Paragraph(pdf_text(h, self.font), header_style(cell, h, w - 12))
+                pdf_paragraph(pdf_text(h, self.font), header_style(cell, h, w - 12), rtl=self.rtl)
                 for h, w in zip(header, widths, strict=True)
             ]
         ]
         data += [[self.para(c, "cell") if isinstance(c, str) else c for c in row] for row in rows]
-        table = Table(
-            data,
-            colWidths=widths,
-            rowHeights=[None] + [height] * len(rows),
-            repeatRows=1,
-            hAlign="LEFT",
-        )
+        table = self.table(data, widths, rowHeights=[None] + [height] * len(rows), repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -442,13 +429,12 @@ def _field_label(model, name: str) -> str:
 
 
 def _code_groups(code: FrameworkVersion) -> list[str]:
-    groups = (
-        EthicsClause.objects.filter(framework=code)
-        .order_by("group_number")
-        .values_list("group_number", "group_name")
-        .distinct()
-    )
-    return [f"{number}. {name}" for number, name in groups]
+    """The Code's principle groups, named by its official translation where there is one."""
+    groups: dict[int, str] = {}
+    clauses = EthicsClause.objects.filter(framework=code).order_by("position")
+    for clause in clauses.only("group_number", "group_name", "translations"):
+        groups.setdefault(clause.group_number, localized(clause, "group_name"))
+    return [f"{number}. {name}" for number, name in sorted(groups.items())]
 
 
 def _ethics_lens(sheet: _Sheet, code: FrameworkVersion, *, language: str) -> bytes:
@@ -547,7 +533,10 @@ def _session_log(
         sheet.prompt(_field_label(S, name), lines)
     sheet.p(_field_label(S, "competencies"), "label")
     sheet.ticks(
-        [f"{c.number}. {c.name}" for c in competencies.competencies.order_by("number")],
+        [
+            f"{c.number}. {localized(c, 'name')}"
+            for c in competencies.competencies.order_by("number")
+        ],
         columns=2,
     )
     sheet.prompt(_field_label(S, "clauses") + " " + _("(for example 1.B.3)"), 1)

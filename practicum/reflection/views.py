@@ -35,9 +35,25 @@ PAGE_SIZE = 25
 Kind = ToolVersion.Kind
 
 
-def suggested_themes() -> list[str]:
+def suggested_themes() -> list[tuple[str, frozenset[str]]]:
+    """The suggested themes in the reader's language, each with its name in every language
+    (casefolded): a mentor who tagged "Boundaries" in English is not offered "الحدود" too."""
     tool = services.current_tool(Kind.THEMES)
-    return list(tool.local.get("themes", [])) if tool else []
+    if tool is None:
+        return []
+    versions = [tool.content.get("themes", [])]
+    versions += [(over or {}).get("themes", []) for over in (tool.translations or {}).values()]
+    return [
+        (
+            name,
+            frozenset(
+                names[n].casefold()
+                for names in versions
+                if n < len(names) and isinstance(names[n], str)
+            ),
+        )
+        for n, name in enumerate(tool.local.get("themes", []))
+    ]
 
 
 def _reflections(request):

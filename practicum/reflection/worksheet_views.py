@@ -16,6 +16,7 @@ from practicum.frameworks import services as framework_services
 from practicum.frameworks.access import member_required
 from practicum.frameworks.ranking import search_clauses
 from practicum.lib.forms import add_service_errors
+from practicum.lib.translations import isolated
 from practicum.reflection import exports, services
 from practicum.reflection.access import get_own
 from practicum.reflection.forms import (
@@ -144,7 +145,8 @@ def worksheet_clause_add(request, pk: int):
             clause=form.cleaned_data["clause"],
             source=form.cleaned_data["source"],
         )
-        messages.success(request, _("Clause %(id)s added.") % {"id": cited.clause.identifier})
+        added = _("Clause %(id)s added.") % {"id": isolated(cited.clause.identifier)}
+        messages.success(request, added)
     else:
         messages.error(request, _("Choose a clause of the Code in force."))
     url = reverse("reflection:worksheet_clauses", args=[worksheet.pk])

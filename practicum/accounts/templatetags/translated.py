@@ -1,6 +1,7 @@
 """`{% load translated %}`: versioned data in the reader's language (lib.translations)."""
 
 from django import template
+from django.utils.html import format_html
 
 from practicum.lib import translations
 
@@ -17,6 +18,21 @@ def localized(obj, field: str):
 def local(obj):
     """`{{ tool|local }}`: a version's content in the active language."""
     return translations.localized_content(obj)
+
+
+@register.filter
+def isolated(code):
+    """`{% blocktranslate with id=clause.identifier|isolated %}`: an identifier (or a quoted
+    text) that keeps its own order inside a right-to-left sentence, in <bdi> (what
+    lib.translations.isolated does with control characters where there is no markup)."""
+    return format_html("<bdi>{}</bdi>", code)
+
+
+@register.filter
+def code(value):
+    """`{{ application.reference|code }}` (also inside blocktranslate): a reference read left
+    to right whole, never broken at its hyphens (CMM-2026-0001 on a phone, in Arabic too)."""
+    return format_html('<bdi class="code">{}</bdi>', value)
 
 
 @register.simple_tag

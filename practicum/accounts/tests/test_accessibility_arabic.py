@@ -1,8 +1,10 @@
-"""axe-core on every page without URL arguments that each persona can reach, in Arabic: the
-same rules as the English checks (page_checks.AXE_OPTIONS), no violation, and every page says
-dir="rtl" lang="ar". Reflow is left to the English checks (the layout uses logical properties,
-so the right-to-left page is as wide as the left-to-right one); object pages too, to keep this
-one file cheap enough for a single CI worker.
+"""axe-core on every page without URL arguments that each persona can reach, in Arabic, and on
+the main pages about an object each persona opens (a session, a reflection, an application and
+its review, a case, a centre and a cohort, a group and a lab...: `OBJECT_PAGES_IN_ARABIC`, one
+object each): the same rules as the English checks (page_checks.AXE_OPTIONS), no violation, and
+every page says dir="rtl" lang="ar". Reflow is left to the English checks (the layout uses
+logical properties, so the right-to-left page is as wide as the left-to-right one), and so are
+the other object pages, to keep this one file cheap enough for a single CI worker.
 
 Members choose their language in their profile (UserPreferencesMiddleware activates it); the
 signed-out visitor's choice is Django's language cookie, as the footer's switch sets it."""
@@ -11,8 +13,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 
 from practicum.accounts.models import User
+from practicum.accounts.tests.object_pages import OBJECT_PAGES
 from practicum.accounts.tests.page_checks import AXE_OPTIONS, WIDE
 from practicum.accounts.tests.site_pages import (
     PERSONAS,
@@ -47,6 +51,85 @@ def plain_pages_of(user) -> list[str]:
     return pages
 
 
+# The main pages about an object, per persona (URL names of `object_pages.OBJECT_PAGES`; the
+# first object it gives that persona).
+OBJECT_PAGES_IN_ARABIC = {
+    "anonymous": [
+        "credentials:verify_code",
+        "library:detail",
+        "institutions:centre_public",
+        "accounts:public_profile",
+        "practice:external_sign_off",
+        "ethics:follow",
+    ],
+    "mentor": [
+        "practice:session_detail",
+        "practice:session_edit",
+        "practice:engagement_detail",
+        "reflection:reflection_detail",
+        "reflection:reflection_step",
+        "reflection:worksheet_detail",
+        "reflection:worksheet_analysis",
+        "reflection:readiness_result",
+        "reflection:selfcare_result",
+        "reflection:competency_result",
+        "reflection:goal_detail",
+        "credentials:type_detail",
+        "credentials:application_detail",
+        "credentials:credential_detail",
+        "supervision:supervisor_profile",
+        "supervision:booking_detail",
+        "supervision:group_detail",
+        "supervision:lab_detail",
+        "library:detail",
+    ],
+    "supervisor": [
+        "practice:sign_off_session",
+        "reflection:shared_reflection",
+        "supervision:group_manage",
+        "supervision:group_session_detail",
+        "supervision:lab_attendance",
+    ],
+    "staff": [
+        "credentials:review",
+        "credentials:credential_manage",
+        "credentials:accreditation_review",
+        "credentials:declared_review",
+        "supervision:application_review",
+        "institutions:staff_centre",
+        "supervision:lab_edit",
+    ],
+    "ethics": ["ethics:case"],
+    "panel": ["ethics:case"],
+    "professional": ["ethics:my_case"],
+    "complainant": ["ethics:my_concern"],
+    "applicant": ["credentials:application_step"],
+    "institution": [
+        "institutions:centre",
+        "institutions:programme",
+        "institutions:cohort",
+        "institutions:mentors",
+        "supervision:centre_supervision",
+        "credentials:accreditation_detail",
+    ],
+    "editor": ["library:manage", "library:resource_edit"],
+    "admin": [],
+}
+
+
+def object_paths(world, persona: str) -> list[str]:
+    paths = []
+    for name in OBJECT_PAGES_IN_ARABIC[persona]:
+        kwargs = next(kw for who, kw in OBJECT_PAGES[name](world) if who == persona)
+        paths.append(reverse(name, kwargs=kwargs))
+    return paths
+
+
+def test_every_persona_has_its_object_pages_in_arabic():
+    assert set(OBJECT_PAGES_IN_ARABIC) == set(PERSONAS)
+    assert all(name in OBJECT_PAGES for names in OBJECT_PAGES_IN_ARABIC.values() for name in names)
+
+
 def check_arabic_pages(page, paths) -> tuple[dict, int]:
     axe, found, seen = Axe(), {}, 0
     page.set_viewport_size({"width": WIDE, "height": 800})
@@ -78,7 +161,9 @@ def test_arabic_pages_of_each_persona(page, live_server, world, persona):
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "url": live_server.url}]
     )
-    found, seen = check_arabic_pages(page, checked_by(persona, plain_pages_of(user)))
+    found, seen = check_arabic_pages(
+        page, checked_by(persona, plain_pages_of(user)) + object_paths(world, persona)
+    )
     lines = [f"{persona} in Arabic: {seen} pages, {len(found)} with problems"]
     for path, problems in found.items():
         lines += [f"  {path}"] + [f"    {p}" for p in problems]

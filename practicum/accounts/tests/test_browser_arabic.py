@@ -1,11 +1,13 @@
 """A new member's first steps in Arabic, in Chromium: sign-up, pledge, dashboard, a session
-logged, a reflection's first step. Every page says dir="rtl", the menu starts at the right, the
-interface's own words (menu, headings, labels, buttons) are Arabic, and axe-core finds nothing.
+logged, a reflection's first step. Every page says dir="rtl", the menu is one row that starts at
+the right, no English shows outside the official texts, and axe-core finds nothing.
 
-Only the interface chrome is read for English: texts that come from versioned data (a tool's
-prompts, a credential's title) have their own translations beside the data, and where one is
-missing the English shows on purpose, marked as the official text. Skipped while the branch
-has no Arabic catalogue (see lib/tests/test_translation_coverage.py)."""
+English is looked for in every text the page shows or names (aria-label, title, alt,
+placeholder), except inside an element marked as another language: the official texts (the
+Code, the Competencies, the pledge) say lang="en" where no official Arabic is published, and
+carry a note in Arabic. A tool's prompts and a credential's description come from versioned data
+with their Arabic beside it. Skipped while the branch has no Arabic catalogue (see
+lib/tests/test_translation_coverage.py)."""
 
 import datetime
 import re
@@ -30,8 +32,9 @@ pytestmark = [
 ]
 
 # A Latin word of three letters or more in the chrome is English left untranslated, except these
-# names, which are the same in every language (a time zone is named by its IANA identifier).
-SAME_IN_ARABIC = {"Practicum", "English", "Español", "UTC"}
+# names, which are the same in every language (a time zone is named by its IANA identifier, a
+# file by its format, a key as printed on it).
+SAME_IN_ARABIC = {"Practicum", "English", "Español", "UTC", "CSV", "PDF", "JSON", "Ctrl", "Mac"}
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 # A choice of competencies or clauses is labelled with the official texts' own names.
 CHROME = (
@@ -62,10 +65,49 @@ def english_in(page, selector: str = CHROME) -> list[str]:
     ]
 
 
-def check_arabic_page(page, selector: str = CHROME) -> None:
+# Every text a reader meets on the page (text nodes shown, and the words a screen reader or a
+# pointer gives: aria-label, title, alt, placeholder, a button's value), except inside an element
+# marked as another language (the official English texts say lang="en").
+PAGE_TEXTS = """() => {
+  const out = [];
+  const foreign = el => { const l = el.closest('[lang]'); return l && !l.lang.startsWith('ar'); };
+  const shown = el => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || !node.textContent.trim() || !shown(el)) continue;
+    if (el.closest('script, style, noscript, template')) continue;
+    if (!foreign(el)) out.push(node.textContent.trim());
+  }
+  const named = '[aria-label], [title], [alt], [placeholder], input[type=submit][value]';
+  for (const el of document.body.querySelectorAll(named)) {
+    if (foreign(el)) continue;
+    for (const name of ['aria-label', 'title', 'alt', 'placeholder']) {
+      if (el.getAttribute(name)) out.push(el.getAttribute(name));
+    }
+    if (el.matches('input[type=submit]')) out.push(el.value);
+  }
+  return out;
+}"""
+
+
+def english_on_page(page, allowed: frozenset = frozenset()) -> list[str]:
+    """Texts with a Latin word of three letters or more outside the official texts: English
+    left untranslated (names the same in every language, addresses and `allowed` apart)."""
+    return [
+        text
+        for text in page.evaluate(PAGE_TEXTS)
+        if "@" not in text and set(LATIN_WORD.findall(text)) - SAME_IN_ARABIC - allowed
+    ]
+
+
+def check_arabic_page(page, selector: str = CHROME, *, whole: bool = True) -> None:
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert english_in(page, selector) == [], page.url
+    if whole:
+        assert english_on_page(page) == [], page.url
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
@@ -101,13 +143,20 @@ def test_a_new_member_walks_the_first_steps_in_arabic(arabic_page, frameworks, r
 
     page.wait_for_url("**/mentor/")
     check_arabic_page(page)
-    # Mirrored: the brand on the right, the menu left of it, its first section right of its last.
+    # Mirrored: the brand on the right, the menu left of it, its first section right of its last,
+    # all of them on one row.
     brand = page.locator(".brand").bounding_box()
     assert brand["x"] > 1280 / 2
-    tops = page.locator("nav .nav-bar > li").evaluate_all(
-        "els => els.map(e => e.getBoundingClientRect().right)"
+    items = page.locator("nav .nav-bar > li").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [(r.top + r.bottom) / 2, r.right, r.left]; })"
     )
-    assert tops == sorted(tops, reverse=True) and len(tops) > 1
+    assert len(items) > 1
+    middles = [middle for middle, _right, _left in items]
+    assert max(middles) - min(middles) < 4, items  # one row
+    rights = [right for _top, right, _left in items]
+    assert rights == sorted(rights, reverse=True)
+    assert all(a[2] >= b[1] - 1 for a, b in zip(items, items[1:], strict=False))  # no overlap
     assert page.locator(".site-menu").bounding_box()["x"] < brand["x"]
 
     # A session held last week, with a supervisor on the platform.

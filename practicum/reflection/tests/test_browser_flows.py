@@ -83,7 +83,7 @@ def test_a_reflection_goes_through_every_step_and_into_a_supervision_session(
             page.get_by_role("link", name="Find relevant clauses").first.click()
             page.get_by_role("heading", name="Suggested for your dilemma").wait_for()
             page.get_by_role("button", name=re.compile(r"^Add 1\.B\.")).first.click()
-            page.get_by_text(re.compile(r"Clause 1\.B\.\d added\.")).wait_for()
+            page.get_by_text(re.compile(r"Clause \u2068?1\.B\.\d\u2069? added\.")).wait_for()
             page.get_by_role("link", name="Back to your reflection").click()
             page.get_by_role("heading", level=1, name=title).wait_for()
             assert page.get_by_label(next(iter(answers))).input_value() == next(

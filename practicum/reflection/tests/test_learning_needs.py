@@ -105,6 +105,17 @@ def test_the_lowest_readiness_statements_of_the_latest_attempt(mentor, tools):
     ]
 
 
+def test_a_low_statement_reads_in_the_readers_language(mentor, tools):
+    from django.utils import translation
+
+    take_readiness(mentor, {"Q5": 1})
+    low = mentor_learning_needs(mentor).low_readiness[0]
+    q5 = questionnaire().statements.get(code="Q5")
+    with translation.override("ar"):
+        assert low.local_text == q5.translations["ar"]["text"]
+    assert low.local_text == low.text == q5.text  # English: as written
+
+
 def test_a_statement_at_the_top_of_the_scale_is_never_a_need(mentor, tools):
     take_readiness(mentor, {"Q4": 4}, default=5)
     assert [r.code for r in mentor_learning_needs(mentor).low_readiness] == ["Q4"]

@@ -142,6 +142,24 @@ def test_the_session_fragment_lists_reflections_and_saves_themes_with_htmx(
     assert [t.tag.name for t in SessionTag.objects.filter(session=session)] == ["Sponsor pressure"]
 
 
+def test_a_theme_the_mentor_has_in_another_language_is_not_suggested_again(mentor, tools):
+    from django.utils import translation
+
+    from practicum.reflection.forms import TagsForm
+    from practicum.reflection.views import suggested_themes
+
+    Tag.objects.create(mentor=mentor, name="Boundaries", digest="boundaries")
+    with translation.override("ar"):
+        choices = [
+            name
+            for name, _label in TagsForm(mentor=mentor, suggested=suggested_themes())
+            .fields["tags"]
+            .choices
+        ]
+    assert "Boundaries" in choices and "الحدود" not in choices  # theirs, not twice
+    assert "السرية" in choices  # the other suggestions in Arabic
+
+
 def test_a_theme_too_long_is_refused_on_its_field(client, mentor, supervisor):
     session = upcoming(mentor, declare(mentor, supervisor))
     client.force_login(mentor)

@@ -41,11 +41,30 @@ SHARED_PREFIXES = (
 SHARED_CHECKERS = {"anonymous", "mentor", "staff"}
 
 
+# The parties to a case or an application are members like the mentor persona: the member pages
+# without arguments (the log, the toolkit...) are the mentor's templates, checked as the mentor.
+# Each party checks its own object pages, its dashboard and the pages of its part.
+PARTY_PAGES = {
+    "professional": ("/ethics/", "/account/restricted/"),
+    "complainant": ("/ethics/",),
+    "applicant": ("/credentials/",),
+}
+
+
 def checked_by(persona: str, paths: list[str]) -> list[str]:
-    """`paths` less the shared pages another persona checks."""
+    """`paths` less the pages another persona checks: the shared pages, and for a party the
+    member pages the mentor persona checks."""
     if persona in SHARED_CHECKERS:
         return paths
-    return [path for path in paths if not path.startswith(SHARED_PREFIXES)]
+    paths = [path for path in paths if not path.startswith(SHARED_PREFIXES)]
+    if persona in PARTY_PAGES:
+        plain = set(plain_paths())
+        paths = [
+            path
+            for path in paths
+            if path not in plain or path == "/mentor/" or path.startswith(PARTY_PAGES[persona])
+        ]
+    return paths
 
 
 def routes(patterns=None, namespace="", prefix=""):

@@ -37,7 +37,7 @@ def check_persona(page, live_server, world, persona: str) -> None:
     sign_in_as(page, live_server, world.people[persona])
     found, seen = check_pages(page, checked_by(persona, pages_of(world, persona)))
     print(report(persona, seen, found))
-    assert seen > 3
+    assert seen > 1  # a party checks only its own pages: the complainant has three
     assert found == {}, report(persona, seen, found)
 
 

@@ -10,7 +10,9 @@ p99 latency as a multiple of the ceiling's p99, and any non-2xx/3xx answers.
 Speed is measured here, never in a timed test. Needs `wrk` (Debian: apt-get install wrk).
 Environment: BENCH_DBS (sqlite,postgres), BENCH_SIZES (small,large), BENCH_DURATION (s, 10),
 BENCH_ROUNDS (3), BENCH_SESSIONS (2000000), BENCH_MENTORS (10000), BENCH_BIG (20000),
-BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench).
+BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench), BENCH_PAGE_CACHE (on; "on,off"
+also measures every page with the page cache switched off, i.e. what a first visit or the first
+visit after a write costs).
 """
 
 from __future__ import annotations
@@ -216,7 +218,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def measure(db: str, size: str, dev: dict, prod: dict, duration: int, rounds: int) -> list[dict]:
+def measure(db: str, size: str, cache: str, prod: dict, duration: int, rounds: int) -> list[dict]:
     fx = fixtures(prod)
     listed = pages(fx, size)
     site = Server("practicum.wsgi", SITE_PORT, prod)
@@ -257,6 +259,7 @@ def measure(db: str, size: str, dev: dict, prod: dict, duration: int, rounds: in
             {
                 "db": db,
                 "size": size,
+                "cache": cache,
                 "page": label,
                 "ratio": statistics.median(v[0] for v in values),
                 "p99x": statistics.median(v[1] for v in values),
@@ -265,8 +268,8 @@ def measure(db: str, size: str, dev: dict, prod: dict, duration: int, rounds: in
             }
         )
     rows.append(
-        {"db": db, "size": size, "page": "(ceiling req/s)", "ratio": 1.0, "p99x": 1.0,
-         "rps": statistics.median(c[0] for c in ceilings), "bad": 0}
+        {"db": db, "size": size, "cache": cache, "page": "(ceiling req/s)", "ratio": 1.0,
+         "p99x": 1.0, "rps": statistics.median(c[0] for c in ceilings), "bad": 0}
     )  # fmt: skip
     return rows
 
@@ -279,6 +282,7 @@ def main() -> int:
     sizes = os.environ.get("BENCH_SIZES", "small,large").split(",")
     duration = int(os.environ.get("BENCH_DURATION", "10"))
     rounds = int(os.environ.get("BENCH_ROUNDS", "3"))
+    caches = os.environ.get("BENCH_PAGE_CACHE", "on").split(",")
     rows: list[dict] = []
     for db in dbs:
         url = fresh_database(db)
@@ -295,15 +299,20 @@ def main() -> int:
                     "--sessions", os.environ.get("BENCH_SESSIONS", "2000000"),
                     "--big-mentor-sessions", os.environ.get("BENCH_BIG", "20000"),
                 )  # fmt: skip
-            print(f"== {db}/{size}: measuring", flush=True)
-            rows += measure(db, size, dev, prod, duration, rounds)
+            for cache in caches:
+                print(f"== {db}/{size}/page cache {cache}: measuring", flush=True)
+                served = {**prod, "PAGE_CACHE": "1" if cache == "on" else "0"}
+                rows += measure(db, size, cache, served, duration, rounds)
     print()
-    print("| page | database | data | ratio to ceiling | p99 × ceiling | req/s | errors |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| page | database | data | page cache | ratio to ceiling | p99 × ceiling "
+        "| req/s | errors |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(
-            f"| {r['page']} | {r['db']} | {r['size']} | {r['ratio']:.2f} | {r['p99x']:.1f} "
-            f"| {r['rps']:.0f} | {r['bad']} |"
+            f"| {r['page']} | {r['db']} | {r['size']} | {r['cache']} | {r['ratio']:.2f} "
+            f"| {r['p99x']:.1f} | {r['rps']:.0f} | {r['bad']} |"
         )
     return 0
 

@@ -122,7 +122,8 @@ def plain_paths() -> list[str]:
     return sorted(set(paths))
 
 
-def _is_page(response) -> bool:
+def is_page(response) -> bool:
+    """A whole HTML page answered 200 (not a fragment, a file or a redirect)."""
     return (
         response.status_code == 200
         and response.get("Content-Type", "").startswith("text/html")
@@ -136,7 +137,7 @@ def pages_of(world: World, persona: str) -> list[str]:
     client = Client()
     if world.people[persona] is not None:
         client.force_login(world.people[persona])
-    paths = [path for path in plain_paths() if _is_page(client.get(path))]
+    paths = [path for path in plain_paths() if is_page(client.get(path))]
     for name, build in sorted(OBJECT_PAGES.items()):
         for who, kwargs in build(world):
             if who == persona:

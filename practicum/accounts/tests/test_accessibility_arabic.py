@@ -21,6 +21,7 @@ from practicum.accounts.tests.page_checks import AXE_OPTIONS, WIDE
 from practicum.accounts.tests.site_pages import (
     PERSONAS,
     checked_by,
+    is_page,
     plain_paths,
     sign_in_as,
     visit,
@@ -39,16 +40,7 @@ def plain_pages_of(user) -> list[str]:
     client = Client()
     if user is not None:
         client.force_login(user)
-    pages = []
-    for path in plain_paths():
-        response = client.get(path)
-        if (
-            response.status_code == 200
-            and response.get("Content-Type", "").startswith("text/html")
-            and b"<html" in response.content[:500]
-        ):
-            pages.append(path)
-    return pages
+    return [path for path in plain_paths() if is_page(client.get(path))]
 
 
 # The main pages about an object, per persona (URL names of `object_pages.OBJECT_PAGES`; the

@@ -117,10 +117,29 @@ def _end(request, relationship, next_url: str):
 # --- The supervision log ---------------------------------------------------------------------
 
 
+# The log's rows show none of a session's confidential texts, nor its supervisor's contract:
+# left unread, they are not decrypted 25 times a page.
+LIST_DEFERS = (
+    "cases_brought",
+    "key_learnings",
+    "actions",
+    "experience",
+    "feedback_to_supervisor",
+    "dispute_reason",
+    "relationship__contract_fees",
+    "relationship__contract_logistics",
+    "relationship__confidentiality_scope",
+    "relationship__confidentiality_limits",
+    "relationship__external_address",
+)
+
+
 @member_required(Role.MENTOR)
 def session_list(request):
-    sessions = SupervisionSession.objects.filter(mentor=request.user).select_related(
-        "relationship__supervisor", "facilitator"
+    sessions = (
+        SupervisionSession.objects.filter(mentor=request.user)
+        .select_related("relationship__supervisor", "facilitator")
+        .defer(*LIST_DEFERS)
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "practice/session_list.html", {"page": page})

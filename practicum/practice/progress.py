@@ -6,13 +6,16 @@ rules' own: `credentials` registers the source in `TARGET_SOURCES` from its AppC
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -272,6 +275,24 @@ class ChartBar:
     cpd_hours: Decimal
     show_label: bool = False
     label_x: int = 0  # where the month's name starts (right to left: where it ends)
+    short_name: str = ""  # "Jan 26" under the bar, where show_label
+    month_name: str = ""  # "January 2026" in the table
+    cpd_text: str = ""  # cpd_hours as |floatformat:"-1" writes it
+
+
+@functools.lru_cache(maxsize=512)
+def _month_name(language: str, month: datetime.date, fmt: str) -> str:
+    # What |date:fmt writes in `language`: the same for every mentor, so formatted once per
+    # process (the table's 24 names cost more than the rest of the chart).
+    with translation.override(language):
+        return date_format(month, fmt)
+
+
+@functools.lru_cache(maxsize=512)
+def _hours_text(language: str, hours: Decimal) -> str:
+    # What |floatformat:"-1" writes in `language`; most months repeat a few values (0 above all).
+    with translation.override(language):
+        return floatformat(hours, "-1")
 
 
 CHART_HEIGHT = 120
@@ -284,6 +305,7 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
     """Stacked bars (supervision below, CPD above) scaled to the tallest month; oldest month
     where lines start: at the left, or at the right in a right-to-left language."""
     rtl = translation.get_language_bidi() if rtl is None else rtl
+    language = translation.get_language()
     scale = CHART_HEIGHT / float(progress.chart_max)
     bars = []
     for index, month in enumerate(progress.months):
@@ -292,6 +314,8 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
         x = index * BAR_STEP + 2
         if rtl:
             x = CHART_WIDTH - x - BAR_WIDTH
+        # Januaries, and the first bar unless a January follows too closely to fit both.
+        show_label = month.month.month == 1 or (index == 0 and month.month.month <= 10)
         bars.append(
             ChartBar(
                 x=x,
@@ -303,8 +327,10 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
                 cpd_height=round(cpd, 1),
                 supervision_hours=month.supervision_hours,
                 cpd_hours=month.cpd_hours,
-                # Januaries, and the first bar unless a January follows too closely to fit both.
-                show_label=month.month.month == 1 or (index == 0 and month.month.month <= 10),
+                show_label=show_label,
+                short_name=_month_name(language, month.month, "M y") if show_label else "",
+                month_name=_month_name(language, month.month, "F Y"),
+                cpd_text=_hours_text(language, month.cpd_hours),
             )
         )
     return bars

@@ -10,8 +10,9 @@ from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.forms.models import model_to_dict
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from practicum.accounts.forms import ProfileForm
 from practicum.accounts.services import profile_update
@@ -307,3 +308,36 @@ def test_a_zone_changed_in_the_admin_re_dates_the_sessions_too(client, site_admi
     )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     assert SupervisionSession.objects.get().local_month == datetime.date(2026, 4, 1)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar", "es", "en"])
+def test_the_charts_names_and_figures_are_what_the_template_filters_wrote(language):
+    # chart_bars formats each month's name and CPD hours once per process and language: the
+    # text must be what |date and |floatformat wrote in the template, in every language in turn.
+    hours = [Decimal("0"), Decimal("3.50"), Decimal("2.25"), Decimal("7"), Decimal("0.1")]
+    months = progress._month_starts(datetime.date(2026, 11, 20), progress.CHART_MONTHS)
+    shown = progress.MentorProgress(
+        year=2026,
+        sessions_confirmed=0,
+        sessions_pending=0,
+        sessions_disputed=0,
+        supervision_hours=Decimal(0),
+        cpd_hours=Decimal(0),
+        engagements_completed=0,
+        references_verified=0,
+        training_hours=Decimal(0),
+        months=[
+            progress.MonthBar(m, Decimal("1.5"), hours[n % len(hours)])
+            for n, m in enumerate(months)
+        ],
+    )
+    filters = Template('{{ m|date:"M y" }}|{{ m|date:"F Y" }}|{{ h|floatformat:"-1" }}')
+    with translation.override(language):
+        bars = progress.chart_bars(shown)
+        for bar in bars:
+            short, name, cpd = filters.render(Context({"m": bar.label, "h": bar.cpd_hours})).split(
+                "|"
+            )
+            assert (bar.short_name or short, bar.month_name, bar.cpd_text) == (short, name, cpd)
+            assert bool(bar.short_name) == bar.show_label
+    assert any(bar.show_label for bar in bars)

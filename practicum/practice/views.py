@@ -117,8 +117,16 @@ def _end(request, relationship, next_url: str):
 # --- The supervision log ---------------------------------------------------------------------
 
 
-# The log's rows show none of a session's confidential texts, nor its supervisor's contract:
-# left unread, they are not decrypted 25 times a page.
+# The session's pages show its supervisor's name, never the contract: left unread, it is not
+# decrypted on every view.
+CONTRACT_DEFERS = (
+    "relationship__contract_fees",
+    "relationship__contract_logistics",
+    "relationship__confidentiality_scope",
+    "relationship__confidentiality_limits",
+    "relationship__external_address",
+)
+# The log's rows show none of a session's confidential texts either (25 rows a page).
 LIST_DEFERS = (
     "cases_brought",
     "key_learnings",
@@ -126,11 +134,7 @@ LIST_DEFERS = (
     "experience",
     "feedback_to_supervisor",
     "dispute_reason",
-    "relationship__contract_fees",
-    "relationship__contract_logistics",
-    "relationship__confidentiality_scope",
-    "relationship__confidentiality_limits",
-    "relationship__external_address",
+    *CONTRACT_DEFERS,
 )
 
 
@@ -212,7 +216,13 @@ def session_edit(request, pk: int):
 
 @member_required(Role.MENTOR)
 def session_detail(request, pk: int):
-    session = _get_session_for_mentor(request, pk)
+    session = get_object_or_404(
+        SupervisionSession.objects.select_related("relationship__supervisor", "facilitator").defer(
+            *CONTRACT_DEFERS
+        ),
+        pk=pk,
+        mentor=request.user,
+    )
     return render(
         request,
         "practice/session_detail.html",

@@ -459,6 +459,19 @@ def test_the_log_reads_each_kind_of_row_in_the_same_queries_as_one_row(
     assert "Page 1 of 2" in html
 
 
+def test_a_sessions_page_leaves_the_supervisors_contract_unread(client, mentor, supervisor):
+    for relationship in (declare(mentor, supervisor=supervisor), declare(mentor)):
+        session = log(mentor, relationship, notify=False)
+        client.force_login(mentor)
+        client.get(reverse("practice:session_detail", args=[session.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("practice:session_detail", args=[session.pk])).content
+        assert relationship.supervisor_name in html.decode()
+        assert "I over-function" in html.decode()  # the session's own texts are shown
+        assert not any("contract_fees" in q["sql"] for q in queries.captured_queries)
+        assert len(queries.captured_queries) <= 7
+
+
 def test_a_batch_sends_one_digest_with_a_link_per_session(client, mentor, run_tasks):
     relationship = declare(mentor)
     sessions = [log(mentor, relationship, days_ago=d, notify=False) for d in (3, 4)]

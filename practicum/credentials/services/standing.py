@@ -182,6 +182,9 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
     for application in (
         Application.objects.filter(applicant=mentor)
         .exclude(status__in=[Status.APPROVED, Status.REJECTED])
+        # The overview names an application and its status; its frozen evidence (encrypted)
+        # and its draft answers are for the application's own pages.
+        .defer("snapshot", "draft", "eligibility")
         .order_by("created_at")
     ):
         current = applications.get(application.credential_type_id)

@@ -166,3 +166,18 @@ def test_supervisor_facts_name_each_supervisor_without_reading_the_contract(
         (external.pk, "Edith External", True),
     }
     assert not any("contract_fees" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_panel_names_an_open_application_without_reading_its_evidence(
+    client, rules, mentor, django_assert_max_num_queries
+):
+    builders.make_eligible_for_cmm(mentor)
+    application = builders.apply_and_submit(mentor)
+    assert application.snapshot  # frozen, encrypted evidence the panel has no use for
+    client.force_login(mentor)
+    client.get(reverse("credentials:dashboard_panel"))
+    with django_assert_max_num_queries(12) as queries:
+        html = client.get(reverse("credentials:dashboard_panel")).content.decode()
+    assert application.reference in html
+    assert application.get_status_display() in html
+    assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)

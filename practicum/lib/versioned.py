@@ -31,6 +31,10 @@ def remembered(key: tuple, compute):
     if hit is not None and hit[0] > now:
         return hit[1]
     value = compute()
+    # Keys name a day: drop what has expired, so a long-lived process does not pile them up.
+    for stale, (until, _value) in list(_current.items()):
+        if until <= now:
+            _current.pop(stale, None)
     _current[key] = (now + CURRENT_TTL, value)
     return value
 

@@ -48,8 +48,14 @@ def gather(
     training = TrainingRecord.objects.filter(mentor=mentor).order_by("ended_on", "pk")
     engagements = MentoringEngagement.objects.filter(mentor=mentor).order_by("started_on", "pk")
     references = Reference.objects.filter(engagement__mentor=mentor).order_by("created_at", "pk")
-    relationships = SupervisionRelationship.objects.filter(mentor=mentor).select_related(
-        "supervisor"
+    # A supervisor's fact is their name and whether the relationship is active: the contract's
+    # encrypted fields and the supervisor's account are left unread.
+    relationships = (
+        SupervisionRelationship.objects.filter(mentor=mentor)
+        .select_related("supervisor")
+        .only(
+            "ended_on", "supervisor", "external_name", "supervisor__full_name", "supervisor__email"
+        )
     )
     if "training" in selection:
         training = training.filter(pk__in=selection["training"])

@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from practicum.credentials.rules import Rules
 from practicum.lib.crypto import EncryptedTextField
 from practicum.lib.dates import add_years  # noqa: F401 (re-exported: callers import it from here)
+from practicum.lib.versioned import forget_current
 
 
 def body_today() -> datetime.date:
@@ -156,6 +158,16 @@ class RuleSet(models.Model):
         if lang not in cache:
             cache[lang] = Rules.from_content(localized_content(self, lang), str(self))
         return cache[lang]
+
+
+def _forget_rule_sets(sender, **kwargs) -> None:
+    # The rule sets in force are kept per process (services.standing.rule_sets_in_force).
+    forget_current()
+
+
+for _model in (RuleSet, CredentialType):
+    post_save.connect(_forget_rule_sets, sender=_model, dispatch_uid=f"forget_{_model.__name__}")
+    post_delete.connect(_forget_rule_sets, sender=_model, dispatch_uid=f"drop_{_model.__name__}")
 
 
 # --- Applications --------------------------------------------------------------------------

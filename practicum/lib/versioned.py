@@ -22,6 +22,23 @@ def forget_current() -> None:
     _current.clear()
 
 
+def remembered(key: tuple, compute):
+    """`compute()`, kept in this process for CURRENT_TTL seconds under `key` (forgotten at once
+    in this process when a versioned row is saved or deleted: see `forget_current`). Only for
+    answers that change when a version is loaded or an effective date comes."""
+    now = time.monotonic()
+    hit = _current.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    # Keys name a day: drop what has expired, so a long-lived process does not pile them up.
+    for stale, (until, _value) in list(_current.items()):
+        if until <= now:
+            _current.pop(stale, None)
+    _current[key] = (now + CURRENT_TTL, value)
+    return value
+
+
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -54,14 +71,7 @@ class VersionedQuerySet(models.QuerySet):
         )
 
     def _memo(self, key: tuple, compute):
-        key = (self.model._meta.label, *key)
-        now = time.monotonic()
-        hit = _current.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
-        value = compute()
-        _current[key] = (now + CURRENT_TTL, value)
-        return value
+        return remembered((self.model._meta.label, *key), compute)
 
     def current_pk(self, kind: str) -> int | None:
         """The id of `current(kind)`, kept per process for CURRENT_TTL seconds."""

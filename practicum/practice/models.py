@@ -139,6 +139,14 @@ class SupervisionSessionQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of `value` in the reader's language, or `value` itself when not a choice."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def local_month_of(moment, zone) -> datetime.date:
     """The first day of the month `moment` falls in, on the calendar of `zone`."""
     return timezone.localtime(moment, zone).date().replace(day=1)
@@ -254,6 +262,14 @@ class SupervisionSession(models.Model):
         session = super().from_db(db, field_names, values)
         session._stored_start = session.__dict__.get("starts_at")
         return session
+
+    # The log shows both on every row. Django's own get_FOO_display rebuild the field's choices
+    # on each call; these look the label up, with the same answer (an unknown value as stored).
+    def get_status_display(self) -> str:
+        return choice_label(self.Status, self.status)
+
+    def get_format_display(self) -> str:
+        return choice_label(SessionFormat, self.format)
 
     @property
     def hours(self) -> Decimal:

@@ -6,13 +6,16 @@ rules' own: `credentials` registers the source in `TARGET_SOURCES` from its AppC
 """
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, Sum, Value
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -93,22 +96,50 @@ def _month_starts(today: datetime.date, count: int) -> list[datetime.date]:
 
 
 def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgress:
+    """The dashboard's figures. Sessions and CPD are read once each, grouped by the database
+    over the chart's 24 months (which always hold the whole current year): the year's figures
+    and the chart's bars are both summed from those few rows, never from the sessions."""
     today = today or timezone.localdate()
-    zone = timezone.get_current_timezone()
-    year_start = datetime.datetime(today.year, 1, 1, tzinfo=zone)
-    year_end = datetime.datetime(today.year + 1, 1, 1, tzinfo=zone)
+    months = _month_starts(today, CHART_MONTHS)
     status = SupervisionSession.Status
 
-    sessions = SupervisionSession.objects.filter(mentor=mentor).held_between(year_start, year_end)
-    s = sessions.aggregate(
-        confirmed=Count("pk", filter=Q(status=status.CONFIRMED)),
-        pending=Count("pk", filter=Q(status=status.PENDING)),
-        disputed=Count("pk", filter=Q(status=status.DISPUTED)),
-        minutes=Coalesce(Sum("duration_minutes", filter=Q(status=status.CONFIRMED)), 0),
-    )
-    cpd_hours = CpdEntry.objects.filter(mentor=mentor, occurred_on__year=today.year).aggregate(
-        total=Coalesce(Sum("hours"), ZERO)
-    )["total"]
+    # local_month is the month of starts_at on the mentor's calendar, stored on write in the
+    # zone the page is shown in (the mentor's own: UserPreferencesMiddleware and user_zone
+    # agree): its year is the calendar year in which the session was held there, the same
+    # sessions a zoned [1 January, next 1 January) range of starts_at selects.
+    counts: dict[str, int] = {status.CONFIRMED: 0, status.PENDING: 0, status.DISPUTED: 0}
+    year_minutes = 0
+    chart_minutes: dict[datetime.date, int] = {}
+    for month, state, n, minutes in (
+        SupervisionSession.objects.filter(mentor=mentor, local_month__gte=months[0])
+        .order_by()
+        .values_list("local_month", "status")
+        .annotate(n=Count("pk"), minutes=Sum("duration_minutes"))
+        .values_list("local_month", "status", "n", "minutes")
+    ):
+        if month.year == today.year and state in counts:
+            counts[state] += n
+            if state == status.CONFIRMED:
+                year_minutes += minutes
+        if state == status.CONFIRMED:
+            chart_minutes[month] = minutes
+
+    # Per day, not per month: a zoned TruncMonth is Python per row on SQLite, and a day is
+    # already on every calendar (occurred_on is a date).
+    cpd_year = Decimal(0)
+    cpd_months: dict[datetime.date, Decimal] = {}
+    for day, hours in (
+        CpdEntry.objects.filter(mentor=mentor, occurred_on__gte=months[0])
+        .order_by()
+        .values_list("occurred_on")
+        .annotate(hours=Sum("hours"))
+        .values_list("occurred_on", "hours")
+    ):
+        if day.year == today.year:
+            cpd_year += hours
+        month = day.replace(day=1)
+        cpd_months[month] = cpd_months.get(month, 0) + hours
+
     engagements = MentoringEngagement.objects.filter(
         mentor=mentor, status=MentoringEngagement.Status.COMPLETED
     ).count()
@@ -121,48 +152,31 @@ def mentor_progress(mentor, today: datetime.date | None = None) -> MentorProgres
 
     progress = MentorProgress(
         year=today.year,
-        sessions_confirmed=s["confirmed"],
-        sessions_pending=s["pending"],
-        sessions_disputed=s["disputed"],
-        supervision_hours=(Decimal(s["minutes"]) / 60).quantize(Decimal("0.1")),
-        cpd_hours=cpd_hours,
+        sessions_confirmed=counts[status.CONFIRMED],
+        sessions_pending=counts[status.PENDING],
+        sessions_disputed=counts[status.DISPUTED],
+        supervision_hours=_hours(year_minutes),
+        cpd_hours=cpd_year,
         engagements_completed=engagements,
         references_verified=references,
         training_hours=training,
         targets=dashboard_targets(today),
-        months=_monthly(mentor, today),
+        months=[
+            MonthBar(
+                month=m,
+                supervision_hours=_hours(chart_minutes.get(m, 0)),
+                cpd_hours=Decimal(cpd_months.get(m, 0)),
+            )
+            for m in months
+        ],
         has_supervisor=SupervisionRelationship.objects.active().filter(mentor=mentor).exists(),
     )
     progress.next_steps = _next_steps(progress)
     return progress
 
 
-def _monthly(mentor, today: datetime.date) -> list[MonthBar]:
-    months = _month_starts(today, CHART_MONTHS)
-    # local_month is stored on write in the mentor's zone: a plain GROUP BY on its index.
-    supervision = dict(
-        SupervisionSession.objects.counted()
-        .filter(mentor=mentor, local_month__gte=months[0])
-        .order_by()
-        .values("local_month")
-        .annotate(minutes=Sum("duration_minutes"))
-        .values_list("local_month", "minutes")
-    )
-    cpd = {
-        row["month"]: row["hours"]
-        for row in CpdEntry.objects.filter(mentor=mentor, occurred_on__gte=months[0])
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(hours=Sum("hours"))
-    }
-    return [
-        MonthBar(
-            month=m,
-            supervision_hours=(Decimal(supervision.get(m) or 0) / 60).quantize(Decimal("0.1")),
-            cpd_hours=Decimal(cpd.get(m) or 0),
-        )
-        for m in months
-    ]
+def _hours(minutes: int) -> Decimal:
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"))
 
 
 class Step(str):
@@ -261,6 +275,24 @@ class ChartBar:
     cpd_hours: Decimal
     show_label: bool = False
     label_x: int = 0  # where the month's name starts (right to left: where it ends)
+    short_name: str = ""  # "Jan 26" under the bar, where show_label
+    month_name: str = ""  # "January 2026" in the table
+    cpd_text: str = ""  # cpd_hours as |floatformat:"-1" writes it
+
+
+@functools.lru_cache(maxsize=512)
+def _month_name(language: str, month: datetime.date, fmt: str) -> str:
+    # What |date:fmt writes in `language`: the same for every mentor, so formatted once per
+    # process (the table's 24 names cost more than the rest of the chart).
+    with translation.override(language):
+        return date_format(month, fmt)
+
+
+@functools.lru_cache(maxsize=512)
+def _hours_text(language: str, hours: Decimal) -> str:
+    # What |floatformat:"-1" writes in `language`; most months repeat a few values (0 above all).
+    with translation.override(language):
+        return floatformat(hours, "-1")
 
 
 CHART_HEIGHT = 120
@@ -273,6 +305,7 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
     """Stacked bars (supervision below, CPD above) scaled to the tallest month; oldest month
     where lines start: at the left, or at the right in a right-to-left language."""
     rtl = translation.get_language_bidi() if rtl is None else rtl
+    language = translation.get_language()
     scale = CHART_HEIGHT / float(progress.chart_max)
     bars = []
     for index, month in enumerate(progress.months):
@@ -281,6 +314,8 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
         x = index * BAR_STEP + 2
         if rtl:
             x = CHART_WIDTH - x - BAR_WIDTH
+        # Januaries, and the first bar unless a January follows too closely to fit both.
+        show_label = month.month.month == 1 or (index == 0 and month.month.month <= 10)
         bars.append(
             ChartBar(
                 x=x,
@@ -292,8 +327,10 @@ def chart_bars(progress: MentorProgress, rtl: bool | None = None) -> list[ChartB
                 cpd_height=round(cpd, 1),
                 supervision_hours=month.supervision_hours,
                 cpd_hours=month.cpd_hours,
-                # Januaries, and the first bar unless a January follows too closely to fit both.
-                show_label=month.month.month == 1 or (index == 0 and month.month.month <= 10),
+                show_label=show_label,
+                short_name=_month_name(language, month.month, "M y") if show_label else "",
+                month_name=_month_name(language, month.month, "F Y"),
+                cpd_text=_hours_text(language, month.cpd_hours),
             )
         )
     return bars

@@ -117,10 +117,33 @@ def _end(request, relationship, next_url: str):
 # --- The supervision log ---------------------------------------------------------------------
 
 
+# The session's pages show its supervisor's name, never the contract: left unread, it is not
+# decrypted on every view.
+CONTRACT_DEFERS = (
+    "relationship__contract_fees",
+    "relationship__contract_logistics",
+    "relationship__confidentiality_scope",
+    "relationship__confidentiality_limits",
+    "relationship__external_address",
+)
+# The log's rows show none of a session's confidential texts either (25 rows a page).
+LIST_DEFERS = (
+    "cases_brought",
+    "key_learnings",
+    "actions",
+    "experience",
+    "feedback_to_supervisor",
+    "dispute_reason",
+    *CONTRACT_DEFERS,
+)
+
+
 @member_required(Role.MENTOR)
 def session_list(request):
-    sessions = SupervisionSession.objects.filter(mentor=request.user).select_related(
-        "relationship__supervisor", "facilitator"
+    sessions = (
+        SupervisionSession.objects.filter(mentor=request.user)
+        .select_related("relationship__supervisor", "facilitator")
+        .defer(*LIST_DEFERS)
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "practice/session_list.html", {"page": page})
@@ -193,7 +216,13 @@ def session_edit(request, pk: int):
 
 @member_required(Role.MENTOR)
 def session_detail(request, pk: int):
-    session = _get_session_for_mentor(request, pk)
+    session = get_object_or_404(
+        SupervisionSession.objects.select_related("relationship__supervisor", "facilitator").defer(
+            *CONTRACT_DEFERS
+        ),
+        pk=pk,
+        mentor=request.user,
+    )
     return render(
         request,
         "practice/session_detail.html",

@@ -13,13 +13,29 @@ from practicum.credentials.models import Application, Credential, RuleSet, body_
 from practicum.credentials.rules import Rules
 from practicum.credentials.services._common import Status
 from practicum.lib.translations import version_files
+from practicum.lib.versioned import remembered
 from practicum.practice.progress import Targets
 
 # --- Rule sets and a mentor's standing -------------------------------------------------------
 
 
 def rule_sets_in_force(today: datetime.date | None = None) -> list[RuleSet]:
-    return list(RuleSet.objects.in_force(today))
+    """The rule set of each type in force on `today`, with their rules parsed. Every mentor
+    dashboard asks (its targets and its credentials panel): like the Code in force
+    (lib.versioned), each process keeps the answer for CURRENT_TTL seconds, and forgets it when
+    a rule set is saved. The rows may be kept whole: a published version never changes in
+    place (only translations may be added to it, reaching pages within CURRENT_TTL)."""
+    today = today or body_today()
+    return list(
+        remembered(("credentials.RuleSet", "in_force", today), lambda: _load_in_force(today))
+    )
+
+
+def _load_in_force(today: datetime.date) -> tuple[RuleSet, ...]:
+    rule_sets = tuple(RuleSet.objects.in_force(today))
+    for rule_set in rule_sets:
+        rule_set.rules  # noqa: B018 (parsed once here, not on every page that reads them)
+    return rule_sets
 
 
 def held_credential(
@@ -166,6 +182,9 @@ def mentor_overview(mentor: User, today: datetime.date | None = None) -> list[Ty
     for application in (
         Application.objects.filter(applicant=mentor)
         .exclude(status__in=[Status.APPROVED, Status.REJECTED])
+        # The overview names an application and its status; its frozen evidence (encrypted)
+        # and its draft answers are for the application's own pages.
+        .defer("snapshot", "draft", "eligibility")
         .order_by("created_at")
     ):
         current = applications.get(application.credential_type_id)
@@ -205,7 +224,8 @@ def dashboard_targets(today: datetime.date) -> Targets | None:
     """The Mentor Dashboard's thresholds, from the dashboard credential's rules in force (or,
     before any rule set is loaded, its newest data file in force): practice asks through
     `practice.progress.TARGET_SOURCES`, registered in CredentialsConfig.ready()."""
-    rule_set = RuleSet.objects.current(DASHBOARD_CREDENTIAL, today)
+    # The same row as RuleSet.objects.current(DASHBOARD_CREDENTIAL, today), from the memo.
+    rule_set = next((r for r in rule_sets_in_force(today) if r.code == DASHBOARD_CREDENTIAL), None)
     rules = rule_set.rules if rule_set is not None else _rules_from_files(today)
     if rules is None:
         return None

@@ -145,3 +145,39 @@ def test_the_panel_stays_flat_with_two_thousand_sessions(
     # No query reads the sessions themselves: only the one bounded aggregate touches them.
     reads = [q["sql"] for q in many.captured_queries if "practice_supervisionsession" in q["sql"]]
     assert len(reads) == 1 and "COUNT(" in reads[0].upper()
+
+
+def test_supervisor_facts_name_each_supervisor_without_reading_the_contract(
+    mentor, supervisor, other_mentor, django_assert_num_queries
+):
+    other_mentor.full_name = ""  # named by their email, as get_full_name does
+    other_mentor.save(update_fields=["full_name"])
+    on_platform = builders.supervisor(mentor, supervisor=supervisor, external_name="")
+    unnamed = builders.supervisor(mentor, supervisor=other_mentor, external_name="")
+    unnamed.ended_on = datetime.date(2024, 1, 1)
+    unnamed.save(update_fields=["ended_on"])
+    external = builders.supervisor(mentor)
+    gather(mentor)  # warm
+    with django_assert_num_queries(7) as queries:
+        facts = gather(mentor).supervisors
+    assert {(f.id, f.name, f.active) for f in facts} == {
+        (on_platform.pk, "Sam Supervisor", True),
+        (unnamed.pk, "omar@example.org", False),
+        (external.pk, "Edith External", True),
+    }
+    assert not any("contract_fees" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_panel_names_an_open_application_without_reading_its_evidence(
+    client, rules, mentor, django_assert_max_num_queries
+):
+    builders.make_eligible_for_cmm(mentor)
+    application = builders.apply_and_submit(mentor)
+    assert application.snapshot  # frozen, encrypted evidence the panel has no use for
+    client.force_login(mentor)
+    client.get(reverse("credentials:dashboard_panel"))
+    with django_assert_max_num_queries(12) as queries:
+        html = client.get(reverse("credentials:dashboard_panel")).content.decode()
+    assert application.reference in html
+    assert application.get_status_display() in html
+    assert not any('"snapshot"' in q["sql"] for q in queries.captured_queries)

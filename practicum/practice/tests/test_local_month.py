@@ -7,16 +7,17 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.forms.models import model_to_dict
+from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from practicum.accounts.forms import ProfileForm
 from practicum.accounts.services import profile_update
 from practicum.practice import progress, services
-from practicum.practice.models import SupervisionSession
+from practicum.practice.models import CpdEntry, SupervisionSession
 from practicum.practice.tests.test_supervision_log import declare
 
 pytestmark = pytest.mark.django_db
@@ -139,15 +140,49 @@ def _old_monthly(mentor, today, zone):
     ]
 
 
+def _old_year(mentor, today, zone):
+    """The year's figures as the dashboard formerly counted them: a zoned range of starts_at."""
+    sessions = SupervisionSession.objects.filter(mentor=mentor).held_between(
+        datetime.datetime(today.year, 1, 1, tzinfo=zone),
+        datetime.datetime(today.year + 1, 1, 1, tzinfo=zone),
+    )
+    figures = sessions.aggregate(
+        confirmed=Count("pk", filter=Q(status="confirmed")),
+        pending=Count("pk", filter=Q(status="pending")),
+        disputed=Count("pk", filter=Q(status="disputed")),
+        minutes=Coalesce(Sum("duration_minutes", filter=Q(status="confirmed")), 0),
+    )
+    figures["hours"] = (Decimal(figures.pop("minutes")) / 60).quantize(Decimal("0.1"))
+    return figures
+
+
+def _old_cpd(mentor, today):
+    """The CPD figures as formerly counted: the year's sum, and a TruncMonth per month."""
+    months = progress._month_starts(today, progress.CHART_MONTHS)
+    year = CpdEntry.objects.filter(mentor=mentor, occurred_on__year=today.year).aggregate(
+        total=Coalesce(Sum("hours"), progress.ZERO)
+    )["total"]
+    by_month = {
+        row["month"]: row["hours"]
+        for row in CpdEntry.objects.filter(mentor=mentor, occurred_on__gte=months[0])
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(hours=Sum("hours"))
+    }
+    return year, [Decimal(by_month.get(m) or 0) for m in months]
+
+
 @pytest.mark.parametrize("zone_name", ZONES)
-def test_the_chart_matches_the_zoned_trunc_month(mentor, zone_name):
+def test_the_dashboard_matches_the_zoned_queries_it_replaced(mentor, zone_name):
     relationship = declare(mentor, started_on=datetime.date(2020, 1, 1))
     zone = _zoned(mentor, zone_name)
     today = datetime.date(2026, 11, 20)
     rng = random.Random(zone_name)
     moments = set()
-    # Each first of a month at local midnight, a minute either side, and random instants.
-    for months_back in range(27):
+    # Each first of a month at local midnight, a minute either side, and random instants; from
+    # before the chart's first month to months after today (the current year's last month, and
+    # the next year's first, which the year's figures must leave out).
+    for months_back in range(-3, 27):
         year, month = divmod(2026 * 12 + 10 - months_back, 12)
         first = datetime.datetime(year, month + 1, 1, tzinfo=zone).astimezone(UTC)
         moments |= {
@@ -157,7 +192,7 @@ def test_the_chart_matches_the_zoned_trunc_month(mentor, zone_name):
         }
     start = datetime.datetime(2024, 9, 1, tzinfo=UTC)
     moments |= {
-        start + datetime.timedelta(minutes=rng.randrange(60 * 24 * 820)) for _ in range(300)
+        start + datetime.timedelta(minutes=rng.randrange(60 * 24 * 880)) for _ in range(300)
     }
     SupervisionSession.objects.bulk_create(
         [
@@ -166,15 +201,40 @@ def test_the_chart_matches_the_zoned_trunc_month(mentor, zone_name):
                 relationship,
                 moment,
                 duration_minutes=rng.choice((30, 45, 60, 90)),
-                status=rng.choice(("confirmed", "confirmed", "pending")),
+                status=rng.choice(("confirmed", "confirmed", "pending", "disputed")),
             )
             for moment in sorted(moments)
         ]
     )
+    # CPD on each month's first and last days, twice on some days, with hundredths.
+    days = [datetime.date(2024, 10, 31) + datetime.timedelta(days=n) for n in range(0, 800, 13)]
+    days += [m - datetime.timedelta(days=1) for m in progress._month_starts(today, 27)]
+    days += progress._month_starts(datetime.date(2027, 2, 1), 30)
+    CpdEntry.objects.bulk_create(
+        CpdEntry(
+            mentor=mentor,
+            category="other",
+            title="x",
+            occurred_on=day,
+            hours=Decimal(rng.randrange(1, 1000)) / 100,
+        )
+        for day in days + days[::3]
+    )
     with timezone.override(zone):
-        new = [bar.supervision_hours for bar in progress._monthly(mentor, today)]
-        assert new == _old_monthly(mentor, today, zone)
-    assert sum(new) > 0
+        new = progress.mentor_progress(mentor, today)
+        assert [bar.supervision_hours for bar in new.months] == _old_monthly(mentor, today, zone)
+        old = _old_year(mentor, today, zone)
+    assert (
+        new.sessions_confirmed,
+        new.sessions_pending,
+        new.sessions_disputed,
+        new.supervision_hours,
+    ) == (old["confirmed"], old["pending"], old["disputed"], old["hours"])
+    old_cpd_year, old_cpd_months = _old_cpd(mentor, today)
+    assert new.cpd_hours == old_cpd_year
+    assert [bar.cpd_hours for bar in new.months] == old_cpd_months
+    assert sum(bar.supervision_hours for bar in new.months) > 0 and old["disputed"] > 0
+    assert new.cpd_hours > 0
 
 
 def test_the_dashboard_stays_flat_and_groups_on_the_stored_month(
@@ -248,3 +308,36 @@ def test_a_zone_changed_in_the_admin_re_dates_the_sessions_too(client, site_admi
     )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     assert SupervisionSession.objects.get().local_month == datetime.date(2026, 4, 1)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar", "es", "en"])
+def test_the_charts_names_and_figures_are_what_the_template_filters_wrote(language):
+    # chart_bars formats each month's name and CPD hours once per process and language: the
+    # text must be what |date and |floatformat wrote in the template, in every language in turn.
+    hours = [Decimal("0"), Decimal("3.50"), Decimal("2.25"), Decimal("7"), Decimal("0.1")]
+    months = progress._month_starts(datetime.date(2026, 11, 20), progress.CHART_MONTHS)
+    shown = progress.MentorProgress(
+        year=2026,
+        sessions_confirmed=0,
+        sessions_pending=0,
+        sessions_disputed=0,
+        supervision_hours=Decimal(0),
+        cpd_hours=Decimal(0),
+        engagements_completed=0,
+        references_verified=0,
+        training_hours=Decimal(0),
+        months=[
+            progress.MonthBar(m, Decimal("1.5"), hours[n % len(hours)])
+            for n, m in enumerate(months)
+        ],
+    )
+    filters = Template('{{ m|date:"M y" }}|{{ m|date:"F Y" }}|{{ h|floatformat:"-1" }}')
+    with translation.override(language):
+        bars = progress.chart_bars(shown)
+        for bar in bars:
+            short, name, cpd = filters.render(Context({"m": bar.label, "h": bar.cpd_hours})).split(
+                "|"
+            )
+            assert (bar.short_name or short, bar.month_name, bar.cpd_text) == (short, name, cpd)
+            assert bool(bar.short_name) == bar.show_label
+    assert any(bar.show_label for bar in bars)

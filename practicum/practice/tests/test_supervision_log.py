@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -412,12 +413,63 @@ def test_the_dashboard_query_count_does_not_grow(
         for h in range(1, 2001)
     )
     client.force_login(mentor)
-    # 17: one is whether a supervisor is declared (the first of the next steps).
-    with django_assert_max_num_queries(17):
+    # 15 on a first visit (the session remembers roles and pledge): one query reads the
+    # sessions, one the CPD; one is whether a supervisor is declared (the first next step).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("practice:mentor_dashboard"))
     assert response.context["progress"].sessions_confirmed > 0
     with django_assert_max_num_queries(12):
         client.get(reverse("practice:session_list"))
+
+
+def test_the_log_reads_each_kind_of_row_in_the_same_queries_as_one_row(
+    client, mentor, supervisor, django_assert_num_queries
+):
+    on_platform = declare(mentor, supervisor=supervisor)
+    external = declare(mentor)
+    log(mentor, on_platform, days_ago=1)
+    client.force_login(mentor)
+    url = reverse("practice:session_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    # Rows of every kind: each supervisor, a group attended (a facilitator, no relationship),
+    # each status; the list leaves their confidential texts unread, and reads nothing per row.
+    for days in range(2, 20):
+        log(mentor, on_platform if days % 2 else external, days_ago=days, notify=False)
+    SupervisionSession.objects.bulk_create(
+        SupervisionSession(
+            mentor=mentor,
+            facilitator=supervisor,
+            source=f"group:{n}",
+            starts_at=timezone.now() - datetime.timedelta(days=30 + n),
+            duration_minutes=90,
+            format="group",
+            focus="Group supervision",
+            status=status,
+        )
+        for n, status in enumerate(["confirmed", "disputed", "pending"] * 3)
+    )
+    with django_assert_num_queries(len(one.captured_queries)) as many:
+        html = client.get(url).content.decode()
+    assert not any("key_learnings" in q["sql"] for q in many.captured_queries)
+    for text in ("Edith External", supervisor.get_full_name(), "Group", "Disputed", "Confirmed"):
+        assert text in html
+    assert html.count('class="status status-pending"') >= 3
+    assert "Page 1 of 2" in html
+
+
+def test_a_sessions_page_leaves_the_supervisors_contract_unread(client, mentor, supervisor):
+    for relationship in (declare(mentor, supervisor=supervisor), declare(mentor)):
+        session = log(mentor, relationship, notify=False)
+        client.force_login(mentor)
+        client.get(reverse("practice:session_detail", args=[session.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("practice:session_detail", args=[session.pk])).content
+        assert relationship.supervisor_name in html.decode()
+        assert "I over-function" in html.decode()  # the session's own texts are shown
+        assert not any("contract_fees" in q["sql"] for q in queries.captured_queries)
+        assert len(queries.captured_queries) <= 7
 
 
 def test_a_batch_sends_one_digest_with_a_link_per_session(client, mentor, run_tasks):

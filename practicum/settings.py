@@ -103,6 +103,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "practicum.accounts.context_processors.navigation",
             ],
+            # {% url %} remembered per process (practicum/lib/reversing.py): pages build dozens.
+            "builtins": ["practicum.lib.reversing"],
         },
     }
 ]

@@ -6,10 +6,11 @@ many roles they have; a section with one page is a plain link, others open as a 
 
 from functools import cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role
+from practicum.lib.reversing import cached_reverse
 
 # The section each role's pages sit under, in display order.
 SECTIONS = [
@@ -55,7 +56,7 @@ NAVIGATION = [
 def _resolvable(url_name: str) -> bool:
     # An entry whose app is not installed (or not built yet) is left out, not a broken link.
     try:
-        reverse(url_name)
+        cached_reverse(url_name)
     except NoReverseMatch:
         return False
     return True
@@ -75,7 +76,7 @@ def navigation(request):
         links = []
         for item_role, url_name, item_label in NAVIGATION:
             if item_role == role and _resolvable(url_name):
-                url = reverse(url_name)
+                url = cached_reverse(url_name)
                 links.append({"url_name": url_name, "url": url, "label": item_label,
                               "current": path == url})  # fmt: skip
         if not links:

@@ -69,8 +69,16 @@ def _fast_and_quiet(settings, tmp_path):
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "practicum_cache",
-        }
+        },
+        # As in production (settings.py); emptied for each test, like the database cache.
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "test-template-fragments",
+        },
     }
+    from django.core.cache import caches
+
+    caches["template_fragments"].clear()
 
 
 @pytest.fixture(scope="session")

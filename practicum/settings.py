@@ -103,6 +103,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "practicum.accounts.context_processors.navigation",
             ],
+            # {% url %} remembered per process (practicum/lib/reversing.py): pages build dozens.
+            "builtins": ["practicum.lib.reversing"],
         },
     }
 ]
@@ -148,6 +150,19 @@ else:
             "LOCATION": "practicum_cache",
         }
     }
+
+# What every page repeats (the head's links, the menu, the footer: base.html) is kept by each
+# process under keys that name all it depends on, so it never needs invalidating; in memory,
+# because asking the database cache would cost more than rendering it again. A deploy restarts
+# the processes, so a changed template is never served from an old fragment; in development
+# (DEBUG) nothing is kept, or an edited template would not show until a restart.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Requests a minute allowed to one API token (or one signed-in user calling the API).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)

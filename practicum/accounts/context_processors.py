@@ -4,12 +4,14 @@ The menu is grouped by role: one section per role a person holds, so it stays on
 many roles they have; a section with one page is a plain link, others open as a disclosure.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.translation import gettext_lazy as _
 
 from practicum.accounts.models import Role
+from practicum.lib.reversing import cached_reverse
 
 # The section each role's pages sit under, in display order.
 SECTIONS = [
@@ -55,7 +57,7 @@ NAVIGATION = [
 def _resolvable(url_name: str) -> bool:
     # An entry whose app is not installed (or not built yet) is left out, not a broken link.
     try:
-        reverse(url_name)
+        cached_reverse(url_name)
     except NoReverseMatch:
         return False
     return True
@@ -64,9 +66,22 @@ def _resolvable(url_name: str) -> bool:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "nav_sections": []}
-    roles = user.roles
-    path = request.path
+        return {"nav_items": [], "nav_sections": [], "nav_key": ""}
+    roles = frozenset(user.roles)
+    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    urls = _links(roles, urlconf, prefix)[2]
+    # Only a menu link's own page marks an item current: any other path shares one menu.
+    current = request.path if request.path in urls else ""
+    items, sections, _urls = _menu(roles, current, urlconf, prefix)
+    # What the menu's HTML depends on besides the language (base.html caches it under this).
+    key = f"{prefix}|{urlconf}|{','.join(sorted(roles))}|{current}"
+    return {"nav_items": items, "nav_sections": sections, "nav_key": key}
+
+
+@lru_cache(maxsize=1024)
+def _menu(roles: frozenset, current: str, urlconf: str, prefix: str):
+    """The menu of `roles` with `current` marked, built once per process (labels are lazy:
+    they translate when rendered). Shared between requests: read it, never change it."""
     items = []
     sections = []
     for role, label in SECTIONS:
@@ -75,9 +90,9 @@ def navigation(request):
         links = []
         for item_role, url_name, item_label in NAVIGATION:
             if item_role == role and _resolvable(url_name):
-                url = reverse(url_name)
+                url = cached_reverse(url_name)
                 links.append({"url_name": url_name, "url": url, "label": item_label,
-                              "current": path == url})  # fmt: skip
+                              "current": current == url})  # fmt: skip
         if not links:
             continue
         items += links
@@ -89,4 +104,8 @@ def navigation(request):
                 "current": any(link["current"] for link in links),
             }
         )
-    return {"nav_items": items, "nav_sections": sections}
+    return items, sections, frozenset(link["url"] for link in items)
+
+
+def _links(roles: frozenset, urlconf: str, prefix: str):
+    return _menu(roles, "", urlconf, prefix)

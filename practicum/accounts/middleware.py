@@ -33,7 +33,9 @@ def _remember_roles(request, user) -> None:
     """Keep the user's roles in the session while their roles stamp is unchanged."""
     kept = request.session.get("roles")
     if kept and kept[0] == user.pk and kept[1] == user.roles_stamp:
-        user.__dict__["roles"] = frozenset(kept[2])
+        # Set through the attribute, not `user.__dict__`: request.user is a SimpleLazyObject,
+        # whose own __dict__ is not the user's, so the roles were asked for on every page.
+        user.roles = frozenset(kept[2])
     else:
         request.session["roles"] = [user.pk, user.roles_stamp, sorted(user.roles)]
 

@@ -96,8 +96,11 @@ def _step_views(reflection: Reflection, keys: list[str] | None = None) -> list[d
 @member_required(Role.MENTOR)
 def toolkit(request):
     reflections = _reflections(request)
+    # The page reads each check's score and date: not its answers or its (encrypted) note.
     latest_checks = list(
-        SelfCareCheck.objects.filter(mentor=request.user).select_related("tool")[:4]
+        SelfCareCheck.objects.filter(mentor=request.user)
+        .select_related("tool")
+        .only("score", "created_at", "tool")[:4]
     )
     prompt = None
     if latest_checks:

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,10 +43,24 @@ def _cited(worksheet: EthicsWorksheet) -> list[WorksheetClause]:
 
 @member_required(Role.MENTOR)
 def worksheet_list(request):
+    # Only what the list shows: each confidential field loaded is a decryption, and the list
+    # needs the title alone (whether a decision is written is asked of the database: an empty
+    # field is stored empty, not encrypted). Clauses are counted per row in a subquery, so
+    # the paginator's count needs no join.
+    clauses = (
+        WorksheetClause.objects.filter(worksheet=OuterRef("pk"))
+        .order_by()
+        .values("worksheet")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     worksheets = (
         EthicsWorksheet.objects.filter(mentor=request.user)
-        .select_related("reflection")
-        .annotate(clause_count=Count("cited_clauses"))
+        .only("pk", "mentor_id", "reflection_id", "title", "updated_at")
+        .annotate(
+            clause_count=Coalesce(Subquery(clauses), 0),
+            decided=ExpressionWrapper(~Q(decision=""), output_field=BooleanField()),
+        )
         .order_by("-updated_at", "-pk")
     )
     page = Paginator(worksheets, PAGE_SIZE).get_page(request.GET.get("page"))

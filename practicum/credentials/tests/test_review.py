@@ -70,6 +70,24 @@ def test_the_queue_filters_sorts_and_paginates_with_few_queries(
     assert len(second.object_list) == 5
 
 
+def test_the_queue_filter_form_shows_each_query_as_chosen(client, rules, staff):
+    """The form's HTML is kept per query: each query still shows its own choices."""
+    client.force_login(staff)
+    url = reverse("credentials:queue")
+    for _round in range(2):
+        plain = client.get(url).content.decode()
+        overdue = client.get(url, {"due": "overdue"}).content.decode()
+        assert '<option value="overdue" selected>' in overdue
+        assert '<option value="overdue" selected>' not in plain
+        wrong = client.get(url, {"due": "nonsense"}).content.decode()
+        assert "Select a valid choice." in wrong
+    assert "Any deadline" in plain
+    staff.preferred_language = "es"
+    staff.save()
+    spanish = client.get(url).content.decode()
+    assert "Cualquier plazo" in spanish and "Any deadline" not in spanish
+
+
 def test_the_queue_filters_by_type_and_training_source(client, rules, staff, frameworks):
     cmm = builders.apply_and_submit(applicant(1))
     other = applicant(2)

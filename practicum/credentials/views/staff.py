@@ -1,6 +1,7 @@
 """Staff pages: the queue, review and decisions, issued credentials; the institution's dashboard."""
 
 import datetime
+import hashlib
 import secrets
 
 from django.contrib import messages
@@ -124,11 +125,16 @@ def queue(request):
     page = Paginator(applications.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # The filter form's HTML follows from the query and the credential types offered (and the
+    # language, which the template adds): the template keeps it under this key.
+    types = [(str(code), str(label)) for code, label in form.fields["type"].choices]
+    form_key = hashlib.sha256(repr((sorted(request.GET.lists()), types)).encode()).hexdigest()
     return render(
         request,
         "credentials/staff/queue.html",
         {
             "form": form,
+            "form_key": form_key,
             "page": page,
             "today": today,
             "conflicted": _conflicted_applicants(request.user),

@@ -267,3 +267,16 @@ def test_the_note_is_encrypted_and_nobody_else_sees_a_check(
     client.force_login(mentor)
     client.post(reverse("reflection:selfcare_delete", args=[check.pk]))
     assert not SelfCareCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_toolkit_costs_a_fixed_number_of_queries(
+    client, mentor, checklist, django_assert_max_num_queries
+):
+    checks(mentor, checklist, [(40, 0), (30, 0), (20, 0), (10, 0), (1, 4)])
+    client.force_login(mentor)
+    client.get(reverse("reflection:toolkit"))
+    # session, user, the checks, two counts, the drafts
+    with django_assert_max_num_queries(6):
+        html = client.get(reverse("reflection:toolkit")).content.decode()
+    assert "Would it help to talk this through?" in html and "Last check:" in html

@@ -320,3 +320,23 @@ def test_staff_get_403(client, staff, worksheet):
     assert (
         client.get(reverse("reflection:worksheet_detail", args=[worksheet.pk])).status_code == 403
     )
+
+
+def test_the_list_shows_clause_counts_and_decisions_in_fixed_queries(
+    client, mentor, worksheet, django_assert_max_num_queries
+):
+    cite(worksheet, "1.A.7")
+    cite(worksheet, "1.B.1")
+    decided = services.worksheet_create(mentor=mentor, title="Decided", options=["A", "B"])
+    decided.decision = "Ask first."
+    decided.save()
+    for n in range(3):
+        services.worksheet_create(mentor=mentor, title=f"More {n}", options=["A", "B"])
+    client.force_login(mentor)
+    client.get(reverse("reflection:worksheet_list"))
+    with django_assert_max_num_queries(4):  # session, user, count, the page
+        html = client.get(reverse("reflection:worksheet_list")).content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in html.split("<tr>")[2:]}
+    assert "<td>2</td>" in rows["The sponsor&#x27;s request"]
+    assert "Not yet" in rows["The sponsor&#x27;s request"]
+    assert "Made" in rows["Decided"] and "<td>0</td>" in rows["Decided"]

@@ -243,9 +243,9 @@ class PageCacheMiddleware:
         found = self.cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         entry = found.get(key)
-        if generation is not None and entry is not None:
-            if entry[0] == generation and now < entry[1]:
-                return self._replay(request, entry)
+        current = generation is not None and entry is not None and entry[0] == generation
+        if current and now < entry[1]:
+            return self._replay(request, entry)
         if generation is None:
             generation = secrets.token_hex(8)
             if not self.cache.add(GENERATION_KEY, generation, None):

@@ -35,6 +35,8 @@ Writes that bypass Django's cursor (a raw driver connection, another program on 
 are not seen: such data shows after at most a minute.
 """
 
+import atexit
+import contextlib
 import hashlib
 import logging
 import re
@@ -47,7 +49,9 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import MiddlewareNotUsed
+from django.core.signals import request_finished
 from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
@@ -78,9 +82,14 @@ _TABLE = re.compile(
 _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PROCESS_LOCAL = ("LocMemCache", "DummyCache")
 
-# Per thread (one thread = one database connection per alias): has a page been looked up since
-# this thread last bumped? Only then can an uncommitted write be seen by a page render, so only
-# then does a write inside a transaction bump at once (see _data_changed).
+# Per thread (one thread = one database connection per alias):
+# - looked_up: has a page been looked up since this thread last bumped? Only then can a page
+#   render see this connection's uncommitted writes, so only then must a write inside a
+#   transaction bump before it commits (see _data_changed);
+# - pending: a write waits for its bump. Not bumped inside the execute wrapper itself: on SQLite
+#   an INSERT ... RETURNING still holds its rows there, and the database cache's write (on the
+#   same connection) would fail, silently, "SQL statements in progress". The bump runs before
+#   the connection's next statement, the next page lookup, or at the end of the request.
 _local = threading.local()
 _clock = time.time  # the tests move it to a minute's end
 
@@ -120,10 +129,19 @@ def bump() -> None:
     if getattr(_local, "bumping", False):
         return  # the database cache writing the generation (its table is quiet; belt and braces)
     _local.bumping = True
+    _local.pending = False
+    cache = caches[CACHE_ALIAS]
     try:
-        caches[CACHE_ALIAS].set(GENERATION_KEY, secrets.token_hex(8), None)
+        for _attempt in range(2):
+            generation = secrets.token_hex(8)
+            cache.set(GENERATION_KEY, generation, None)
+            # The database cache swallows its own errors (a locked table): read it back.
+            if not isinstance(cache, DatabaseCache) or cache.get(GENERATION_KEY) == generation:
+                break
+        else:
+            logger.error("page cache: the new data generation was not stored")
     except Exception:
-        # The write itself succeeded; failing it now would lose nothing but the user's work.
+        # The write itself succeeded; failing it now would lose the user's work for nothing.
         # Pages stored before stay at most until their minute ends.
         logger.exception("page cache: could not start a new data generation")
     finally:
@@ -131,27 +149,46 @@ def bump() -> None:
     _local.looked_up = False
 
 
+def flush(**kwargs) -> None:
+    """Bump now if a write of this thread waits for it."""
+    if getattr(_local, "pending", False):
+        bump()
+
+
+def _flush_at_exit() -> None:
+    # A command's last write. Quietly: at exit the database may be gone (so the write with it).
+    if getattr(_local, "pending", False):
+        with contextlib.suppress(Exception):
+            caches[CACHE_ALIAS].set(GENERATION_KEY, secrets.token_hex(8), None)
+
+
 def _data_changed(connection) -> None:
     if not connection.in_atomic_block:
-        bump()  # autocommit: the statement has committed
+        _local.pending = True  # autocommit: the statement has committed
         return
     if getattr(_local, "looked_up", True):
-        bump()
+        _local.pending = True
     if not any(entry[1] is bump for entry in connection.run_on_commit):
         transaction.on_commit(bump, using=connection.alias)
 
 
 def watch_writes(execute, sql, params, many, context):
     """Database execute wrapper: a new data generation after every write that can show."""
+    connection = context["connection"]
+    if (
+        getattr(_local, "pending", False)
+        and not connection.needs_rollback
+        and not getattr(_local, "bumping", False)
+    ):
+        bump()  # the previous statement has finished: the cache can be written
     try:
         result = execute(sql, params, many, context)
     except Exception:
-        connection = context["connection"]
         if not connection.in_atomic_block and is_page_write(sql):
-            bump()  # a failed autocommit statement may still have written part of its rows
+            _local.pending = True  # a failed autocommit statement may have written some rows
         raise
     if is_page_write(sql):
-        _data_changed(context["connection"])
+        _data_changed(connection)
     return result
 
 
@@ -171,6 +208,8 @@ class PageCacheConfig(AppConfig):
     def ready(self):
         if settings.PAGE_CACHE_ENABLED:
             connection_created.connect(_install, dispatch_uid="practicum.pagecache")
+            request_finished.connect(flush, dispatch_uid="practicum.pagecache")
+            atexit.register(_flush_at_exit)
 
 
 @lru_cache(maxsize=4096)
@@ -239,6 +278,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         now = _clock()
         key = _key(request, user)
+        flush()  # this thread's own writes first
         _local.looked_up = True
         found = self.cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)

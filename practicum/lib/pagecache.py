@@ -8,13 +8,17 @@ while three things hold:
 - the *data generation* it was rendered under is still the current one. Every SQL write to a
   table that can show on a page (INSERT/UPDATE/DELETE/REPLACE/TRUNCATE, spotted by a database
   execute wrapper on every connection of every process, so queryset.update(), bulk operations
-  and raw SQL count too, unlike signals) sets a new random generation in the shared cache: at
-  once, and again when the transaction commits. The commit bump is what makes it correct
-  across processes (a reader that cached pre-commit data under the in-between generation is
-  invalidated by it); the immediate one is what makes it correct for the writer's own
-  connection, which sees its uncommitted rows (and under pytest, where nothing commits).
+  and raw SQL count too, unlike signals) ends the generation in two parts:
+  * the shared part, a random value in the shared cache, is replaced when the write commits
+    (on_commit inside a transaction, once the statement has finished in autocommit). That is
+    what makes it correct across processes: a reader elsewhere cannot see the write before the
+    commit, and whatever it stored before the new value is ignored after it;
+  * the thread's own part, a token that changes with each write inside a transaction, at once:
+    this connection sees its uncommitted rows (so does every test, where nothing commits), so
+    its pages must not be ones rendered before the write. Nothing is written for it, so a
+    transaction of many writes costs one cache write, at its commit.
   A new random value, not incr: the database cache's incr is a get and a set, and two racing
-  writers could set a generation back to a value already used. A lost generation (eviction,
+  writers could set the generation back to a value already used. A lost generation (eviction,
   flush) is replaced by a fresh random one: everything misses, never stale.
 - the minute it was rendered in has not ended (and at most PAGE_CACHE_SECONDS have passed):
   pages say "today", "in 3 days", "expired"; a minute boundary is where any of those can change
@@ -52,7 +56,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import MiddlewareNotUsed
 from django.core.signals import request_finished
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
@@ -83,13 +87,14 @@ _TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 _PROCESS_LOCAL = ("LocMemCache", "DummyCache")
 
 # Per thread (one thread = one database connection per alias):
-# - looked_up: has a page been looked up since this thread last bumped? Only then can a page
-#   render see this connection's uncommitted writes, so only then must a write inside a
-#   transaction bump before it commits (see _data_changed);
-# - pending: a write waits for its bump. Not bumped inside the execute wrapper itself: on SQLite
-#   an INSERT ... RETURNING still holds its rows there, and the database cache's write (on the
-#   same connection) would fail, silently, "SQL statements in progress". The bump runs before
-#   the connection's next statement, the next page lookup, or at the end of the request.
+# - token: None, or the thread's own part of the generation while it may see writes that are
+#   not committed; changed when such a write follows a page lookup (only a lookup can have
+#   stored what the write changes), or a savepoint is rolled back;
+# - pending: an autocommit write waits for its shared bump. Not bumped inside the execute
+#   wrapper itself: on SQLite an INSERT ... RETURNING still holds its rows there, and the
+#   database cache's write (on the same connection) would fail, silently, "SQL statements in
+#   progress". The bump runs before the connection's next statement, the next page lookup, at
+#   the end of the request, or when the process exits.
 _local = threading.local()
 _clock = time.time  # the tests move it to a minute's end
 
@@ -125,7 +130,7 @@ def is_page_write(sql) -> bool:
 
 
 def bump() -> None:
-    """Start a new data generation: every stored page misses from now on."""
+    """Start a new shared data generation: every stored page misses from now on."""
     if getattr(_local, "bumping", False):
         return  # the database cache writing the generation (its table is quiet; belt and braces)
     _local.bumping = True
@@ -146,13 +151,22 @@ def bump() -> None:
         logger.exception("page cache: could not start a new data generation")
     finally:
         _local.bumping = False
+    _local.token = None
     _local.looked_up = False
 
 
-def flush(**kwargs) -> None:
-    """Bump now if a write of this thread waits for it."""
+def flush() -> None:
+    """Bump now if an autocommit write of this thread waits for it."""
     if getattr(_local, "pending", False):
         bump()
+
+
+def _request_finished(**kwargs) -> None:
+    flush()
+    # No transaction left open: what this thread wrote is committed (and bumped) or rolled back,
+    # so it sees what everyone sees. (A test's own transaction stays open: its token stays.)
+    if not any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        _local.token = None
 
 
 def _flush_at_exit() -> None:
@@ -162,12 +176,17 @@ def _flush_at_exit() -> None:
             caches[CACHE_ALIAS].set(GENERATION_KEY, secrets.token_hex(8), None)
 
 
+def _new_token() -> None:
+    _local.token = secrets.token_hex(8)
+    _local.looked_up = False
+
+
 def _data_changed(connection) -> None:
     if not connection.in_atomic_block:
         _local.pending = True  # autocommit: the statement has committed
         return
-    if getattr(_local, "looked_up", True):
-        _local.pending = True
+    if getattr(_local, "looked_up", False) or getattr(_local, "token", None) is None:
+        _new_token()
     if not any(entry[1] is bump for entry in connection.run_on_commit):
         transaction.on_commit(bump, using=connection.alias)
 
@@ -189,6 +208,8 @@ def watch_writes(execute, sql, params, many, context):
         raise
     if is_page_write(sql):
         _data_changed(connection)
+    elif isinstance(sql, str) and sql[:8].upper() == "ROLLBACK" and connection.in_atomic_block:
+        _new_token()  # back to a savepoint: pages rendered since showed rows now gone
     return result
 
 
@@ -208,7 +229,7 @@ class PageCacheConfig(AppConfig):
     def ready(self):
         if settings.PAGE_CACHE_ENABLED:
             connection_created.connect(_install, dispatch_uid="practicum.pagecache")
-            request_finished.connect(flush, dispatch_uid="practicum.pagecache")
+            request_finished.connect(_request_finished, dispatch_uid="practicum.pagecache")
             atexit.register(_flush_at_exit)
 
 
@@ -278,18 +299,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         now = _clock()
         key = _key(request, user)
-        flush()  # this thread's own writes first
+        flush()  # this thread's own autocommit writes first
         _local.looked_up = True
         found = self.cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
+        shared = found.get(GENERATION_KEY)
+        if shared is None:
+            shared = secrets.token_hex(8)
+            if not self.cache.add(GENERATION_KEY, shared, None):
+                shared = None  # another process started one: its value is unknown here
+        generation = None if shared is None else (shared, getattr(_local, "token", None))
         entry = found.get(key)
-        current = generation is not None and entry is not None and entry[0] == generation
-        if current and now < entry[1]:
+        if entry is not None and entry[0] == generation and now < entry[1]:
             return self._replay(request, entry)
-        if generation is None:
-            generation = secrets.token_hex(8)
-            if not self.cache.add(GENERATION_KEY, generation, None):
-                generation = None  # another process started one: its value is unknown here
         return self._render(request, user, key, generation, now)
 
     def _replay(self, request, entry):

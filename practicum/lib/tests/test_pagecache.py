@@ -102,6 +102,21 @@ def test_every_write_in_one_transaction_ends_it(mentor, logged):
         assert b"Second" in client.get(LOG).content
 
 
+def test_a_write_rolled_back_to_a_savepoint_leaves_no_page_behind(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="Undone")
+        assert b"Undone" in client.get(LOG).content
+        raise Undo
+    response = client.get(LOG)
+    assert b"Undone" not in response.content and b"Boundaries" in response.content
+
+
 def test_a_commit_starts_a_new_generation(mentor, logged):
     with transaction.atomic():
         SupervisionSession.objects.filter(pk=logged.pk).update(focus="A")

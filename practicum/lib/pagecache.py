@@ -302,13 +302,9 @@ class PageCacheMiddleware:
         flush()  # this thread's own autocommit writes first
         _local.looked_up = True
         found = self.cache.get_many([GENERATION_KEY, key])
-        shared = found.get(GENERATION_KEY)
-        if shared is None:
-            shared = secrets.token_hex(8)
-            if not self.cache.add(GENERATION_KEY, shared, None):
-                shared = None  # another process started one: its value is unknown here
-        generation = None if shared is None else (shared, getattr(_local, "token", None))
+        generation = (found.get(GENERATION_KEY), getattr(_local, "token", None))
         entry = found.get(key)
+        # A stored generation's shared part is never None: a lost one matches nothing.
         if entry is not None and entry[0] == generation and now < entry[1]:
             return self._replay(request, entry)
         return self._render(request, user, key, generation, now)
@@ -329,8 +325,7 @@ class PageCacheMiddleware:
         changed_session = session.modified
         session.modified = was_modified or changed_session
         if (
-            generation is None
-            or response.status_code != 200
+            response.status_code != 200
             or response.streaming
             or response.cookies
             or changed_session
@@ -349,8 +344,14 @@ class PageCacheMiddleware:
             for name, value in response.headers.items()
             if name not in ("Content-Length", HEADER)
         }
-        entry = (generation, until, response.status_code, headers, body, has_token)
         try:
+            if generation[0] is None:
+                # None yet (a new cache, or evicted): start one, unless a write did meanwhile.
+                # Only now, so that a render that is not stored costs no cache write.
+                generation = (secrets.token_hex(8), generation[1])
+                if not self.cache.add(GENERATION_KEY, generation[0], None):
+                    return response
+            entry = (generation, until, response.status_code, headers, body, has_token)
             self.cache.set(key, entry, self.seconds)
         except Exception:
             logger.exception("page cache: could not store a page")

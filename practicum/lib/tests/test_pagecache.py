@@ -268,3 +268,14 @@ def test_switched_off_nothing_is_cached(settings, mentor, logged):
     client = signed_in(mentor)
     client.get(LOG)
     assert state(client.get(LOG)) is None
+
+
+def test_on_redis_a_hit_asks_the_database_only_who_is_signed_in(
+    redis_cache, mentor, logged, django_assert_max_num_queries
+):
+    client = signed_in(mentor)
+    client.get(LOG)
+    with django_assert_max_num_queries(2):  # the session and the user
+        assert state(client.get(LOG)) == "hit"
+    SupervisionSession.objects.filter(pk=logged.pk).update(focus="Contracting")
+    assert b"Contracting" in client.get(LOG).content

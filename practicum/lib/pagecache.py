@@ -55,7 +55,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import MiddlewareNotUsed
-from django.core.signals import request_finished
+from django.core.signals import request_finished, setting_changed
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
@@ -239,6 +239,14 @@ def _view_name(path: str) -> str:
         return resolve(path).view_name
     except Resolver404:
         return ""
+
+
+def _urls_changed(setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # tests that swap the URL conf
+        _view_name.cache_clear()
+
+
+setting_changed.connect(_urls_changed, dispatch_uid="practicum.pagecache.urls")
 
 
 def _key(request, user) -> str:

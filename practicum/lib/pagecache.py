@@ -297,7 +297,6 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.names = frozenset(settings.PAGE_CACHE_URL_NAMES)
         self.seconds = settings.PAGE_CACHE_SECONDS
-        self.cache = caches[CACHE_ALIAS]
 
     def __call__(self, request):
         if request.method != "GET" or _view_name(request.path_info) not in self.names:
@@ -309,7 +308,7 @@ class PageCacheMiddleware:
         key = _key(request, user)
         flush()  # this thread's own autocommit writes first
         _local.looked_up = True
-        found = self.cache.get_many([GENERATION_KEY, key])
+        found = caches[CACHE_ALIAS].get_many([GENERATION_KEY, key])
         generation = (found.get(GENERATION_KEY), getattr(_local, "token", None))
         entry = found.get(key)
         # A stored generation's shared part is never None: a lost one matches nothing.
@@ -357,10 +356,10 @@ class PageCacheMiddleware:
                 # None yet (a new cache, or evicted): start one, unless a write did meanwhile.
                 # Only now, so that a render that is not stored costs no cache write.
                 generation = (secrets.token_hex(8), generation[1])
-                if not self.cache.add(GENERATION_KEY, generation[0], None):
+                if not caches[CACHE_ALIAS].add(GENERATION_KEY, generation[0], None):
                     return response
             entry = (generation, until, response.status_code, headers, body, has_token)
-            self.cache.set(key, entry, self.seconds)
+            caches[CACHE_ALIAS].set(key, entry, self.seconds)
         except Exception:
             logger.exception("page cache: could not store a page")
             return response

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "practicum.ethics",
     "practicum.demo",
     "practicum.api",
+    "practicum.lib.pagecache.PageCacheConfig",  # watches writes in every process
     "practicum.admin_site.PracticumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "practicum.accounts.middleware.UserPreferencesMiddleware",
     "practicum.accounts.middleware.AccountStatusMiddleware",
+    # Inside CSRF (a cached page gets a fresh token), after the user, their language and time
+    # zone are known and a restricted account is redirected (practicum/lib/pagecache.py).
+    "practicum.lib.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -148,6 +152,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "practicum_cache",
+            # The page cache keeps one entry per person and page: Django's default of 300
+            # entries would have every store cull the table and, with it, the pages of others.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }
     }
 
@@ -163,6 +170,26 @@ CACHES["template_fragments"] = {
     "LOCATION": "template-fragments",
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
+
+# Whole-page cache of the pages named below (practicum/lib/pagecache.py): an entry is one
+# person's, in one language and time zone, and ends at any write to the data, at the end of its
+# minute, or after PAGE_CACHE_SECONDS. Needs a cache shared by every process (database or Redis).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_URL_NAMES = [
+    # public
+    "frameworks:code",
+    "frameworks:competencies",
+    "credentials:verify_code",
+    # members
+    "practice:mentor_dashboard",
+    "credentials:dashboard_panel",
+    "practice:session_list",
+    "practice:session_detail",
+    "reflection:toolkit",
+    "reflection:worksheet_list",
+    "credentials:queue",
+]
 
 # Requests a minute allowed to one API token (or one signed-in user calling the API).
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120)

@@ -1,0 +1,281 @@
+"""The page cache serves a page again only while nothing it shows can have changed, and only to
+the person, language, time zone and htmx variant it was rendered for."""
+
+import re
+
+import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from practicum.accounts import services as account_services
+from practicum.lib import pagecache
+from practicum.practice.models import SupervisionSession
+from practicum.practice.tests.test_supervision_log import declare, log
+
+pytestmark = pytest.mark.django_db
+
+LOG = "/mentor/log/"
+CODE = "/frameworks/code-of-ethics/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+
+
+def state(response) -> str | None:
+    return response.headers.get(pagecache.HEADER)
+
+
+@pytest.fixture
+def logged(mentor):
+    """A mentor with one session in the log, its focus a word to look for."""
+    session = log(mentor, declare(mentor), focus="Boundaries")
+    return session
+
+
+def signed_in(user, **kwargs) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    # The first member page after signing in notes the pledge in the session: a render that
+    # changes the session is not stored, so the tests start one page later, as a browser would.
+    client.get(reverse("practice:session_create"))
+    return client
+
+
+def test_the_second_get_is_a_hit_and_costs_a_few_queries(
+    mentor, logged, django_assert_max_num_queries
+):
+    client = signed_in(mentor)
+    first = client.get(LOG)
+    assert first.status_code == 200 and state(first) == "miss"
+    # The session, the user and one read of the cache (generation and page together).
+    with django_assert_max_num_queries(3):
+        second = client.get(LOG)
+    assert state(second) == "hit"
+    assert b"Boundaries" in second.content
+    assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
+
+
+def test_an_anonymous_public_page_is_cached(frameworks, django_assert_max_num_queries):
+    client = Client()
+    assert state(client.get(CODE)) == "miss"
+    with django_assert_max_num_queries(1):
+        response = client.get(CODE)
+    assert response.status_code == 200 and state(response) == "hit"
+
+
+@pytest.mark.parametrize("how", ["create", "save", "update", "raw"])
+def test_a_write_of_any_kind_ends_the_stored_page(mentor, logged, how):
+    client = signed_in(mentor)
+    client.get(LOG)
+    assert state(client.get(LOG)) == "hit"
+    if how == "create":  # an INSERT ... RETURNING: its bump waits for the statement to finish
+        log(mentor, logged.relationship, days_ago=5, focus="Contracting")
+        assert b"Contracting" in client.get(LOG).content
+        return
+    if how == "save":
+        logged.focus = "Contracting"
+        logged.save()
+    elif how == "update":
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="Contracting")
+    else:
+        table = SupervisionSession._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET focus = %s WHERE id = %s", ["Contracting", logged.pk]
+            )
+    response = client.get(LOG)
+    assert state(response) == "miss"
+    assert b"Contracting" in response.content and b"Boundaries" not in response.content
+
+
+def test_every_write_in_one_transaction_ends_it(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+    with transaction.atomic():
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="First")
+        assert b"First" in client.get(LOG).content
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="Second")
+        assert b"Second" in client.get(LOG).content
+
+
+def test_a_write_rolled_back_to_a_savepoint_leaves_no_page_behind(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="Undone")
+        assert b"Undone" in client.get(LOG).content
+        raise Undo
+    response = client.get(LOG)
+    assert b"Undone" not in response.content and b"Boundaries" in response.content
+
+
+def test_a_commit_starts_a_new_generation(mentor, logged):
+    with transaction.atomic():
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="A")
+        SupervisionSession.objects.filter(pk=logged.pk).update(focus="B")
+    # Once per transaction, however many writes (here the test's own, which never commits).
+    assert [entry[1] for entry in connection.run_on_commit].count(pagecache.bump) == 1
+    before = cache.get(pagecache.GENERATION_KEY)
+    pagecache.bump()
+    assert cache.get(pagecache.GENERATION_KEY) not in (None, before)
+
+
+def test_a_render_that_changes_the_session_is_not_stored(mentor, logged):
+    client = Client()
+    client.force_login(mentor)
+    assert state(client.get(LOG)) is None  # the pledge noted in the session on this render
+    assert state(client.get(LOG)) == "miss"
+    assert state(client.get(LOG)) == "hit"
+
+
+def test_quiet_tables_do_not_end_pages():
+    assert pagecache.is_page_write('UPDATE "practice_supervisionsession" SET focus = 1')
+    assert pagecache.is_page_write("INSERT INTO accounts_user (email) VALUES (%s)")
+    assert pagecache.is_page_write("  delete from reflection_reflection")
+    assert pagecache.is_page_write("WITH x AS (DELETE FROM a RETURNING id) SELECT 1")
+    assert not pagecache.is_page_write('SELECT * FROM "practice_supervisionsession"')
+    assert not pagecache.is_page_write('UPDATE "django_session" SET session_data = 1')
+    assert not pagecache.is_page_write('DELETE FROM "practicum_cache" WHERE cache_key = 1')
+    assert not pagecache.is_page_write('INSERT INTO "django_tasks_database_dbtaskresult" (id)')
+
+
+def test_one_persons_page_is_never_served_to_another(mentor, other_mentor, logged):
+    first = signed_in(mentor)
+    first.get(LOG)
+    assert state(first.get(LOG)) == "hit"
+    other = signed_in(other_mentor)
+    for _ in range(3):  # rendered, stored, then served: always Omar's own
+        response = other.get(LOG)
+        assert response.status_code == 200 and b"Boundaries" not in response.content
+    assert state(response) == "hit"
+    assert b"Boundaries" in first.get(LOG).content
+
+
+def test_each_language_has_its_own_entry(frameworks):
+    client = Client()
+    client.get(CODE)
+    spanish = client.get(CODE, HTTP_ACCEPT_LANGUAGE="es")
+    assert state(spanish) == "miss" and spanish["Content-Language"] == "es"
+    assert state(client.get(CODE, HTTP_ACCEPT_LANGUAGE="es")) == "hit"
+    english = client.get(CODE)
+    assert state(english) == "hit" and english["Content-Language"] == "en"
+
+
+def test_each_time_zone_has_its_own_key(mentor):
+    request = RequestFactory().get(LOG)
+    with timezone.override("UTC"):
+        utc = pagecache._key(request, mentor)
+    with timezone.override("Asia/Tokyo"):
+        tokyo = pagecache._key(request, mentor)
+    assert utc != tokyo
+
+
+def test_an_htmx_request_has_its_own_entry(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+    assert state(client.get(LOG, HTTP_HX_REQUEST="true")) == "miss"
+    assert state(client.get(LOG, HTTP_HX_REQUEST="true")) == "hit"
+    assert state(client.get(LOG, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="main")) == "miss"
+
+
+def test_a_form_on_a_cached_page_posts_with_a_fresh_token(mentor, logged):
+    client = signed_in(mentor, enforce_csrf_checks=True)
+    first = client.get(LOG)
+    second = client.get(LOG)
+    assert state(second) == "hit"
+    tokens = TOKEN.findall(first.content.decode()), TOKEN.findall(second.content.decode())
+    assert tokens[0] and tokens[1] and tokens[0] != tokens[1]
+    assert pagecache.PLACEHOLDER.decode() not in second.content.decode()
+    response = client.post(
+        reverse("accounts:language"),
+        {"language": "es", "next": LOG, "csrfmiddlewaretoken": tokens[1][0]},
+    )
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.preferred_language == "es"
+
+
+def test_a_hit_without_a_csrf_cookie_sets_one_that_matches_its_token(frameworks):
+    Client().get(CODE)
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(CODE)
+    assert state(response) == "hit"
+    token = TOKEN.search(response.content.decode()).group(1)
+    assert "csrftoken" in response.cookies
+    posted = client.post(
+        reverse("accounts:language"), {"language": "es", "next": CODE, "csrfmiddlewaretoken": token}
+    )
+    assert posted.status_code == 302
+
+
+def test_a_pending_flash_message_is_shown_not_a_stored_page(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, "Saved, thanks.")])
+    response = client.get(LOG)
+    assert b"Saved, thanks." in response.content and state(response) is None
+    after = client.get(LOG)
+    assert b"Saved, thanks." not in after.content and state(after) == "hit"
+
+
+def test_a_restricted_account_is_still_redirected(mentor, staff, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+    assert state(client.get(LOG)) == "hit"
+    generation = cache.get(pagecache.GENERATION_KEY)
+    account_services.account_restrict(user=mentor, by=staff, reason="Sanction")
+    client.force_login(mentor)
+    # Even with the stored page made current again, the account-status check comes first.
+    cache.set(pagecache.GENERATION_KEY, generation, None)
+    response = client.get(LOG)
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:restricted")
+
+
+def test_a_page_lives_to_the_end_of_its_minute(mentor, logged, monkeypatch):
+    client = signed_in(mentor)
+    monkeypatch.setattr(pagecache, "_clock", lambda: 1_800_000_059.5)
+    client.get(LOG)
+    assert state(client.get(LOG)) == "hit"
+    monkeypatch.setattr(pagecache, "_clock", lambda: 1_800_000_060.1)
+    assert state(client.get(LOG)) == "miss"
+
+
+def test_a_lost_generation_misses(mentor, logged):
+    client = signed_in(mentor)
+    client.get(LOG)
+    cache.delete(pagecache.GENERATION_KEY)
+    assert state(client.get(LOG)) == "miss"
+    assert state(client.get(LOG)) == "hit"
+
+
+def test_only_named_pages_and_gets_are_cached(mentor, logged):
+    client = signed_in(mentor)
+    assert state(client.get(reverse("accounts:profile"))) is None
+    assert state(client.head(LOG)) is None
+
+
+def test_switched_off_nothing_is_cached(settings, mentor, logged):
+    settings.PAGE_CACHE_ENABLED = False
+    client = signed_in(mentor)
+    client.get(LOG)
+    assert state(client.get(LOG)) is None
+
+
+def test_on_redis_a_hit_asks_the_database_only_who_is_signed_in(
+    redis_cache, mentor, logged, django_assert_max_num_queries
+):
+    client = signed_in(mentor)
+    client.get(LOG)
+    with django_assert_max_num_queries(2):  # the session and the user
+        assert state(client.get(LOG)) == "hit"
+    SupervisionSession.objects.filter(pk=logged.pk).update(focus="Contracting")
+    assert b"Contracting" in client.get(LOG).content

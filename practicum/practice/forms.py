@@ -13,7 +13,7 @@ from practicum.practice.models import (
     SessionFormat,
     SupervisionRelationship,
 )
-from practicum.practice.services import future_session_refusal
+from practicum.practice.services import CONTRACT, future_session_refusal
 
 
 class DateInput(forms.DateInput):
@@ -174,9 +174,11 @@ class SessionForm(forms.Form):
     def __init__(self, *args, mentor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.mentor = mentor
-        self.fields["relationship"].queryset = SupervisionRelationship.objects.filter(
-            mentor=mentor
-        ).select_related("supervisor")
+        self.fields["relationship"].queryset = (
+            SupervisionRelationship.objects.filter(mentor=mentor)
+            .select_related("supervisor")
+            .defer(*CONTRACT)  # four decryptions a session, for nothing
+        )
         # Which versions are in force, by id (kept per process, `current_pk`): loading the rows
         # would read both whole documents on every save, for their id alone.
         competencies = _version(FrameworkVersion.Kind.COMPETENCIES)

@@ -45,13 +45,14 @@ SIGN_OFF_FIELDS = (
     "updated_at",
 )
 MENTOR_NOTES = ("cases_brought", "key_learnings", "actions", "experience", "feedback_to_supervisor")
-NOT_SIGNED = (
-    *MENTOR_NOTES,
-    "relationship__contract_fees",
-    "relationship__contract_logistics",
-    "relationship__confidentiality_scope",
-    "relationship__confidentiality_limits",
+# A relationship's encrypted contract: logging or signing a session never reads it.
+CONTRACT = (
+    "contract_fees",
+    "contract_logistics",
+    "confidentiality_scope",
+    "confidentiality_limits",
 )
+NOT_SIGNED = (*MENTOR_NOTES, *(f"relationship__{name}" for name in CONTRACT))
 
 # action -> label, registered with the audit trail in PracticeConfig.ready().
 AUDIT_ACTIONS = {

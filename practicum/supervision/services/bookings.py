@@ -47,6 +47,7 @@ def _booking_event(booking: Booking) -> CalendarEvent:
 
 
 def _notify_booking(template: str, booking: Booking, *, by: User | None = None) -> None:
+    invitations: dict = {}
     for person in (booking.mentor, booking.supervisor):
         other = booking.supervisor if person == booking.mentor else booking.mentor
         _email(
@@ -59,6 +60,7 @@ def _notify_booking(template: str, booking: Booking, *, by: User | None = None) 
                 "url": _url("supervision:booking_detail", booking.code),
             },
             event=lambda: _booking_event(booking),
+            invitations=invitations,
         )
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from practicum.practice.models import (
     SessionFormat,
     SupervisionRelationship,
 )
-from practicum.practice.services import future_session_refusal
+from practicum.practice.services import CONTRACT, future_session_refusal
 
 
 class DateInput(forms.DateInput):
@@ -100,6 +101,24 @@ class RelationshipForm(forms.ModelForm):
         return data
 
 
+class ChosenRows(forms.ModelMultipleChoiceField):
+    """The rows chosen, as a list. With none chosen Django returns `queryset.none()`, which is
+    still built and compiled as a query wherever it is read (twice per saved session)."""
+
+    def clean(self, value):
+        if not value and not self.required:
+            return []
+        return list(super().clean(value))  # the rows its check has already read
+
+
+def _version(kind: str) -> FrameworkVersion | None:
+    """The version of `kind` in force, as an instance with only its id: a field is read from
+    the database when first used (only a reader in another language than English has
+    `official_choices` read its `translations`)."""
+    pk = FrameworkVersion.objects.current_pk(kind)
+    return None if pk is None else FrameworkVersion.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])
+
+
 class SessionForm(forms.Form):
     relationship = forms.ModelChoiceField(
         label=_("Supervisor"), queryset=SupervisionRelationship.objects.none()
@@ -125,13 +144,13 @@ class SessionForm(forms.Form):
     actions = forms.CharField(
         label=_("Actions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    competencies = forms.ModelMultipleChoiceField(
+    competencies = ChosenRows(
         label=_("Competencies addressed"),
         queryset=Competency.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    clauses = forms.ModelMultipleChoiceField(
+    clauses = ChosenRows(
         label=_("Code clauses touched"),
         queryset=EthicsClause.objects.none(),
         required=False,
@@ -155,11 +174,15 @@ class SessionForm(forms.Form):
     def __init__(self, *args, mentor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.mentor = mentor
-        self.fields["relationship"].queryset = SupervisionRelationship.objects.filter(
-            mentor=mentor
-        ).select_related("supervisor")
-        competencies = FrameworkVersion.objects.current(FrameworkVersion.Kind.COMPETENCIES)
-        code = FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
+        self.fields["relationship"].queryset = (
+            SupervisionRelationship.objects.filter(mentor=mentor)
+            .select_related("supervisor")
+            .defer(*CONTRACT)  # four decryptions a session, for nothing
+        )
+        # Which versions are in force, by id (kept per process, `current_pk`): loading the rows
+        # would read both whole documents on every save, for their id alone.
+        competencies = _version(FrameworkVersion.Kind.COMPETENCIES)
+        code = _version(FrameworkVersion.Kind.CODE_OF_ETHICS)
         self.fields["competencies"].queryset = Competency.objects.filter(framework=competencies)
         self.fields["clauses"].queryset = EthicsClause.objects.filter(framework=code)
         # The official texts' own words, in the reader's language where the body publishes it.

@@ -19,6 +19,7 @@ from practicum.lib.dates import user_zone
 from practicum.lib.emails import send_templated_email
 from practicum.lib.urls import absolute_url
 from practicum.practice.models import (
+    MAX_SESSION_MINUTES,
     CpdEntry,
     MentoringEngagement,
     Reference,
@@ -33,6 +34,25 @@ SIGN_OFF_LINK_DAYS = 14
 REFERENCE_LINK_DAYS = 30
 # Editing these on a confirmed entry changes what the supervisor confirmed: a new sign-off.
 SIGNED_FACTS = ("starts_at", "duration_minutes", "format", "relationship_id")
+# What a sign-off writes, and what it has no need to read: the mentor's encrypted notes and the
+# relationship's encrypted contract.
+SIGN_OFF_FIELDS = (
+    "status",
+    "dispute_reason",
+    "signed_off_at",
+    "signed_off_by",
+    "signed_off_by_name",
+    "updated_at",
+)
+MENTOR_NOTES = ("cases_brought", "key_learnings", "actions", "experience", "feedback_to_supervisor")
+# A relationship's encrypted contract: logging or signing a session never reads it.
+CONTRACT = (
+    "contract_fees",
+    "contract_logistics",
+    "confidentiality_scope",
+    "confidentiality_limits",
+)
+NOT_SIGNED = (*MENTOR_NOTES, *(f"relationship__{name}" for name in CONTRACT))
 
 # action -> label, registered with the audit trail in PracticeConfig.ready().
 AUDIT_ACTIONS = {
@@ -154,6 +174,19 @@ def _check_session_facts(
         )
 
 
+_DURATION_BOUNDED = next(
+    c for c in SupervisionSession._meta.constraints if c.name == "session_duration_bounded"
+)
+
+
+def _check_duration(duration_minutes: int) -> None:
+    """The `session_duration_bounded` constraint, with its own message."""
+    if not 0 < duration_minutes <= MAX_SESSION_MINUTES:
+        raise ValidationError(
+            _DURATION_BOUNDED.get_violation_error_message(), code="session_duration_bounded"
+        )
+
+
 def _duplicate_error() -> ValidationError:
     return ValidationError(
         _("A session with this supervisor starting at that time is already in your log."),
@@ -183,14 +216,23 @@ def session_log(
         duration_minutes=duration_minutes,
         **fields,
     )
-    session.full_clean(exclude=["relationship", "mentor"], validate_unique=False)
+    # The constraints are asked here in Python (full_clean would ask the database, a query and a
+    # savepoint each time); the uniqueness is left to the INSERT.
+    session.full_clean(
+        exclude=["relationship", "mentor"], validate_unique=False, validate_constraints=False
+    )
+    _check_duration(duration_minutes)
     try:
-        with transaction.atomic():
-            session.save()
+        # No savepoint of its own: the error leaves this function, and its atomic block (or the
+        # caller's savepoint for it) rolls the attempt back.
+        session.save()
     except IntegrityError as exc:
         raise _duplicate_error() from exc
-    session.competencies.set(competencies)
-    session.clauses.set(clauses)
+    # A new entry has no rows to replace: set() would first read them, twice over.
+    if competencies:
+        session.competencies.add(*competencies)
+    if clauses:
+        session.clauses.add(*clauses)
     if notify:
         sign_off_request(session=session)
     return session
@@ -247,8 +289,7 @@ def session_update(
         session.signed_off_by_name = ""
         session.dispute_reason = ""
     try:
-        with transaction.atomic():
-            session.save()
+        session.save()  # as in session_log: no savepoint needed to raise
     except IntegrityError as exc:
         raise _duplicate_error() from exc
     if competencies is not None:
@@ -336,7 +377,14 @@ def session_sign_off(
     link: SignOffLink | None = None,
 ) -> SupervisionSession:
     """Confirm or dispute a pending entry, once: two clicks or two tabs decide it once."""
-    session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    # Locked and read again with what the decision needs, in one query; the mentor's private
+    # notes are neither read nor written (each would be decrypted, then encrypted again).
+    session = (
+        SupervisionSession.objects.select_for_update(of=("self",))
+        .select_related("relationship", "mentor")
+        .defer(*NOT_SIGNED)
+        .get(pk=session.pk)
+    )
     if session.status != SupervisionSession.Status.PENDING:
         raise Conflict(_("This session has already been signed off."))
     if by is not None:
@@ -364,7 +412,7 @@ def session_sign_off(
     )
     session.dispute_reason = "" if decision.confirm else decision.reason.strip()
     session.signed_off_at = timezone.now()
-    session.save()
+    session.save(update_fields=SIGN_OFF_FIELDS)
     # The dispute's reason is the supervisor's free text: it stays on the entry, not the trail.
     audit_record(
         actor=by,
@@ -394,6 +442,7 @@ def session_sign_off(
 def sign_off_link_for_token(token: str) -> SignOffLink | None:
     return (
         SignOffLink.objects.select_related("session__mentor", "session__relationship")
+        .defer(*(f"session__{name}" for name in NOT_SIGNED))
         .filter(token_hash=token_digest(token))
         .first()
     )

@@ -38,8 +38,9 @@ def _get_session_for_mentor(request, pk: int) -> SupervisionSession:
 
 
 def _get_session_for_supervisor(request, pk: int) -> SupervisionSession:
+    # The supervisor's pages show the facts, never the mentor's (encrypted) notes: not read.
     return get_object_or_404(
-        SupervisionSession.objects.select_related("mentor", "relationship"),
+        SupervisionSession.objects.select_related("mentor").defer(*services.MENTOR_NOTES),
         pk=pk,
         relationship__supervisor=request.user,
     )
@@ -155,10 +156,17 @@ def _session_form_view(request, *, session: SupervisionSession | None):
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         fields = form.session_fields()
-        warnings = services.client_name_warnings(
-            " ".join([fields["cases_brought"], fields["focus"]]), mentor=request.user
-        )
-        if warnings and not form.cleaned_data["names_checked"]:
+        checked = form.cleaned_data["names_checked"]
+
+        def name_warnings() -> list[str]:
+            return services.client_name_warnings(
+                " ".join([fields["cases_brought"], fields["focus"]]), mentor=request.user
+            )
+
+        # A ticked "not client names" box answers the warnings: they are looked for only if
+        # the form comes back (below), where the box shows beside them.
+        warnings = [] if checked else name_warnings()
+        if warnings:
             form.add_error(
                 "cases_brought",
                 _(
@@ -187,6 +195,10 @@ def _session_form_view(request, *, session: SupervisionSession | None):
                 return redirect("practice:session_detail", pk=session.pk)
             except ValidationError as error:
                 add_service_errors(form, error)
+                if checked:
+                    warnings = name_warnings()
+    elif session is None and "relationship" in form.errors and not _has_supervisor(request):
+        return _declare_supervisor_first(request)
     return render(
         request,
         "practice/session_form.html",
@@ -194,13 +206,21 @@ def _session_form_view(request, *, session: SupervisionSession | None):
     )
 
 
+def _has_supervisor(request) -> bool:
+    return SupervisionRelationship.objects.filter(mentor=request.user).exists()
+
+
+def _declare_supervisor_first(request):
+    messages.info(request, _("First declare your supervisor: every session is signed off by them."))
+    return redirect("practice:relationship_create")
+
+
 @member_required(Role.MENTOR)
 def session_create(request):
-    if not SupervisionRelationship.objects.filter(mentor=request.user).exists():
-        messages.info(
-            request, _("First declare your supervisor: every session is signed off by them.")
-        )
-        return redirect("practice:relationship_create")
+    # A POST is not asked first: its form finds the chosen supervisor among the mentor's own,
+    # and only a POST that names none asks (`_session_form_view`): one query less a session.
+    if request.method != "POST" and not _has_supervisor(request):
+        return _declare_supervisor_first(request)
     return _session_form_view(request, session=None)
 
 

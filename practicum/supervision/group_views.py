@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,12 +31,13 @@ MEMBER_COUNT = Count("memberships", filter=Q(memberships__status=Status.MEMBER))
 
 def _get_group(request, code: str) -> SupervisionGroup:
     """A group the user may see: one reserved for another centre's mentors is a 404."""
-    return get_object_or_404(
-        services.groups_visible_to(request.user).select_related(
-            "facilitator", "reflection_model", "reserved_for"
-        ),
+    group = get_object_or_404(
+        SupervisionGroup.objects.select_related("facilitator", "reflection_model", "reserved_for"),
         code=code,
     )
+    if not services.group_visible_to(group, request.user):
+        raise Http404
+    return group
 
 
 def _get_group_for_facilitator(request, code: str) -> SupervisionGroup:

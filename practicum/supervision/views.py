@@ -60,10 +60,16 @@ def is_htmx(request) -> bool:
 # --- Access helpers -----------------------------------------------------------------------
 
 
-def _get_profile_for_viewer(request, public_id: str) -> SupervisorProfile:
-    """A listed supervisor's profile, or one's own (listed or not); anything else is a 404."""
+def _get_profile_for_viewer(
+    request, public_id: str, *, languages: bool = True
+) -> SupervisorProfile:
+    """A listed supervisor's profile, or one's own (listed or not); anything else is a 404.
+    `languages=False` for pages that do not list them (one query less)."""
+    profiles = SupervisorProfile.objects.select_related("user")
+    if languages:
+        profiles = profiles.prefetch_related("languages")
     profile = get_object_or_404(
-        SupervisorProfile.objects.select_related("user").prefetch_related("languages"),
+        profiles,
         user__public_id=public_id,
         user__is_active=True,
     )
@@ -394,7 +400,7 @@ def _confirm_page(request, profile, form, *, booking=None):
 
 @member_required(Role.MENTOR)
 def book(request, public_id: str):
-    profile = _get_profile_for_viewer(request, public_id)
+    profile = _get_profile_for_viewer(request, public_id, languages=False)
     if not profile.offers_one_to_one or profile.user_id == request.user.pk:
         raise Http404
     form = SlotForm(request.POST or None)

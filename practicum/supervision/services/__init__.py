@@ -54,6 +54,7 @@ from practicum.supervision.services.applications import (
     eligibility_evaluate,
 )
 from practicum.supervision.services.audience import (
+    group_visible_to,
     groups_visible_to,
     labs_visible_to,
     reserved_refusal,
@@ -116,6 +117,7 @@ __all__ = [
     "reserved_refusal",
     "labs_visible_to",
     "groups_visible_to",
+    "group_visible_to",
     "AUDIT_ACTIONS",
     "AvailabilityException",
     "AvailabilityWindow",

@@ -56,9 +56,12 @@ def _email(
     to: User,
     context: dict,
     event: Callable[[], CalendarEvent] | None = None,
+    invitations: dict[CalendarEvent, str] | None = None,
 ) -> None:
     """Render `supervision/email/<template>` in the recipient's language and zone and queue it;
-    with `event`, an .ics invitation (built in the same language) goes with it."""
+    with `event`, an .ics invitation (built in the same language) goes with it. `invitations`,
+    shared by the emails of one change, keeps each distinct invitation built once (two people
+    reading the same language get the same one)."""
     context = {**context, "recipient": to}
     if event is None:
         send_templated_email(f"supervision/email/{template}", recipient=to, context=context)
@@ -71,12 +74,16 @@ def _email(
     if not item.attendees:
         # RFC 5546: a REQUEST or CANCEL names who it is addressed to.
         item = dataclasses.replace(item, attendees=((to.get_full_name(), to.email),))
+    if invitations is None:
+        invitations = {}
+    if item not in invitations:
+        invitations[item] = invitation_ics(item)
     enqueue_calendar_email(
         to=[to.email],
         subject=subject,
         text=text,
         html=html,
-        ics=invitation_ics(item),
+        ics=invitations[item],
         method="CANCEL" if item.cancelled else "REQUEST",
     )
 

@@ -31,6 +31,14 @@ def groups_visible_to(user: User):
     )
 
 
+def group_visible_to(group: SupervisionGroup, user: User) -> bool:
+    """Whether `user` may see `group`: `groups_visible_to`, asked of one group already read. An
+    open group, or one's own, needs no query (most of them); a reserved one asks the database."""
+    if group.reserved_for_id is None or group.facilitator_id == user.pk:
+        return True
+    return groups_visible_to(user).filter(pk=group.pk).exists()
+
+
 def labs_visible_to(user: User):
     mine = LabRegistration.objects.filter(mentor=user).values("lab")
     facilitated = ThematicLab.facilitators.through.objects.filter(user=user).values("thematiclab")

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,6 @@ from practicum.supervision.models import (
     SupervisorProfile,
 )
 from practicum.supervision.services._common import _email, _url
-from practicum.supervision.services.profiles import offered_slots
 
 
 def _just_taken() -> ValidationError:
@@ -47,6 +47,7 @@ def _booking_event(booking: Booking) -> CalendarEvent:
 
 
 def _notify_booking(template: str, booking: Booking, *, by: User | None = None) -> None:
+    invitations: dict = {}
     for person in (booking.mentor, booking.supervisor):
         other = booking.supervisor if person == booking.mentor else booking.mentor
         _email(
@@ -59,6 +60,7 @@ def _notify_booking(template: str, booking: Booking, *, by: User | None = None) 
                 "url": _url("supervision:booking_detail", booking.code),
             },
             event=lambda: _booking_event(booking),
+            invitations=invitations,
         )
 
 
@@ -68,6 +70,10 @@ def _is_known_supervisee(mentor: User, supervisor: User) -> bool:
     ).exists() or Booking.objects.filter(mentor=mentor, supervisor=supervisor).exists()
 
 
+# The longest session a booking can be: one starting this long before a slot may still run.
+LONGEST_SESSION = datetime.timedelta(minutes=240)
+
+
 def _check_slot(
     profile: SupervisorProfile,
     mentor: User,
@@ -75,15 +81,23 @@ def _check_slot(
     *,
     ignore: Booking | None = None,
 ) -> None:
-    """Raise unless `starts_at` is one of the supervisor's free slots and the mentor is free."""
+    """Raise unless `starts_at` is one of the supervisor's free slots and the mentor is free.
+
+    Three indexed reads, each bounded to the slot: the weekly windows, the exceptions around
+    its day, and the active bookings of either person that could overlap it."""
     supervisor = profile.user
     day = datetime.timedelta(days=1)
+    # Whether a moment is a slot does not depend on the range expanded: only its own minute.
     offered = slot_math.expand_windows(
         AvailabilityWindow.objects.filter(supervisor=supervisor),
-        AvailabilityException.objects.filter(supervisor=supervisor),
+        AvailabilityException.objects.filter(
+            supervisor=supervisor,
+            ends_on__gte=(starts_at - 2 * day).date(),
+            starts_on__lte=(starts_at + 2 * day).date(),
+        ),
         slot_minutes=profile.slot_minutes,
-        start=starts_at - day,
-        end=starts_at + day,
+        start=starts_at,
+        end=starts_at + datetime.timedelta(minutes=1),
     )
     if starts_at not in {s.starts_at for s in offered}:
         raise ValidationError(
@@ -101,20 +115,18 @@ def _check_slot(
             _("Sessions can be booked up to %(days)s days ahead.")
             % {"days": profile.booking_horizon_days}
         )
-    free = offered_slots(
-        profile, start=starts_at, end=starts_at + datetime.timedelta(minutes=1), ignore=ignore
-    )
-    if starts_at not in {s.starts_at for s in free}:
-        raise _just_taken()
-    end = starts_at + datetime.timedelta(minutes=profile.slot_minutes)
-    clash = Booking.objects.active().filter(
-        mentor=mentor,
-        starts_at__lt=end,
-        starts_at__gt=starts_at - datetime.timedelta(minutes=240),
+    slot = slot_math.Slot(starts_at, profile.slot_minutes)
+    around = Booking.objects.active().filter(
+        Q(supervisor=supervisor) | Q(mentor=mentor),
+        starts_at__gt=starts_at - LONGEST_SESSION,
+        starts_at__lt=slot.ends_at,
     )
     if ignore is not None:
-        clash = clash.exclude(pk=ignore.pk)
-    if any(b.ends_at > starts_at for b in clash):
+        around = around.exclude(pk=ignore.pk)
+    clashes = [b for b in around if slot.overlaps(b.starts_at, b.ends_at)]
+    if any(b.supervisor_id == supervisor.pk for b in clashes):
+        raise _just_taken()
+    if clashes:
         raise ValidationError(_("You already have a supervision session at that time."))
 
 
@@ -143,7 +155,9 @@ def booking_create(*, mentor: User, supervisor: User, starts_at: datetime.dateti
     if mentor.pk == supervisor.pk:
         raise ValidationError(_("You cannot book a session with yourself."))
     profile = _locked_profile(supervisor)
-    if not _is_known_supervisee(mentor, supervisor):
+    # Who is a supervisee matters only to a supervisor who limits new ones.
+    limits_new = not profile.accepting_new or profile.max_supervisees is not None
+    if limits_new and not _is_known_supervisee(mentor, supervisor):
         if not profile.accepting_new:
             raise ValidationError(
                 _("%(name)s is not taking new supervisees at the moment.")
@@ -165,8 +179,8 @@ def booking_create(*, mentor: User, supervisor: User, starts_at: datetime.dateti
         duration_minutes=profile.slot_minutes,
     )
     try:
-        with transaction.atomic():
-            booking.save()
+        # No savepoint: the error leaves this atomic function, which rolls the attempt back.
+        booking.save()
     except IntegrityError as exc:  # the constraint, should a lock ever be bypassed
         raise _just_taken() from exc
     _notify_booking("booking_confirmed", booking)
@@ -216,8 +230,7 @@ def booking_reschedule(*, booking: Booking, by: User, starts_at: datetime.dateti
     booking.duration_minutes = profile.slot_minutes
     booking.sequence += 1
     try:
-        with transaction.atomic():
-            booking.save()
+        booking.save()  # as in booking_create: no savepoint needed to raise
     except IntegrityError as exc:
         raise _just_taken() from exc
     _notify_booking("booking_rescheduled", booking, by=by)

@@ -85,8 +85,12 @@ def _group_fill(group: SupervisionGroup) -> list[GroupMembership]:
 
 
 def _lock_group(group: SupervisionGroup) -> SupervisionGroup:
+    # The group's row only: its facilitator's is read, not locked (`of`), so the requests to
+    # one facilitator's other groups, and their own account, do not queue behind it.
     return (
-        SupervisionGroup.objects.select_for_update().select_related("facilitator").get(pk=group.pk)
+        SupervisionGroup.objects.select_for_update(of=("self",))
+        .select_related("facilitator")
+        .get(pk=group.pk)
     )
 
 

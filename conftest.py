@@ -81,6 +81,14 @@ def _fast_and_quiet(settings, tmp_path):
     caches["template_fragments"].clear()
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """The whole-page cache switched off (practicum/lib/pagecache.py): for tests that count a
+    view's own queries or commits, which the cache's reads, stores and data-generation writes
+    (on the database cache here; none on Redis) would add to. Staleness is tested with it on."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test databases get the cache table even when REDIS_URL (set by `make test` for the

@@ -193,6 +193,8 @@ def _data_changed(connection) -> None:
 
 def watch_writes(execute, sql, params, many, context):
     """Database execute wrapper: a new data generation after every write that can show."""
+    if not settings.PAGE_CACHE_ENABLED:
+        return execute(sql, params, many, context)  # switched off (the `page_cache_off` tests)
     connection = context["connection"]
     if (
         getattr(_local, "pending", False)

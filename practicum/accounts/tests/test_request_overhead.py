@@ -17,7 +17,7 @@ def _queries(client, url: str) -> list[str]:
     return [q["sql"] for q in ctx.captured_queries]
 
 
-def test_a_member_page_asks_for_the_roles_once_per_session(client, mentor):
+def test_a_member_page_asks_for_the_roles_once_per_session(client, mentor, page_cache_off):
     client.force_login(mentor)
     url = reverse("reflection:toolkit")
     client.get(url)

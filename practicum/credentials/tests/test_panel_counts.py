@@ -122,7 +122,7 @@ def test_the_overview_matches_the_full_read_for_a_holder(rules, mentor):
 
 
 def test_the_panel_stays_flat_with_two_thousand_sessions(
-    client, rules, mentor, django_assert_max_num_queries
+    client, rules, mentor, django_assert_max_num_queries, page_cache_off
 ):
     today = body_today()
     start = add_years(today, -1) - datetime.timedelta(days=30)
@@ -169,7 +169,7 @@ def test_supervisor_facts_name_each_supervisor_without_reading_the_contract(
 
 
 def test_the_panel_names_an_open_application_without_reading_its_evidence(
-    client, rules, mentor, django_assert_max_num_queries
+    client, rules, mentor, django_assert_max_num_queries, page_cache_off
 ):
     builders.make_eligible_for_cmm(mentor)
     application = builders.apply_and_submit(mentor)

@@ -38,7 +38,7 @@ def applicant(n: int, **fields):
 
 
 def test_the_queue_filters_sorts_and_paginates_with_few_queries(
-    client, rules, staff, django_assert_max_num_queries
+    client, rules, staff, django_assert_max_num_queries, page_cache_off
 ):
     today = body_today()
     for n in range(30):

@@ -238,7 +238,7 @@ def test_the_dashboard_matches_the_zoned_queries_it_replaced(mentor, zone_name):
 
 
 def test_the_dashboard_stays_flat_and_groups_on_the_stored_month(
-    client, mentor, django_assert_max_num_queries
+    client, mentor, django_assert_max_num_queries, page_cache_off
 ):
     relationship = declare(mentor, started_on=datetime.date(2020, 1, 1))
     client.force_login(mentor)

@@ -396,7 +396,7 @@ def test_the_dashboard_counts_this_year(client, mentor, supervisor):
 
 
 def test_the_dashboard_query_count_does_not_grow(
-    client, mentor, supervisor, django_assert_max_num_queries
+    client, mentor, supervisor, django_assert_max_num_queries, page_cache_off
 ):
     relationship = declare(mentor, supervisor=supervisor)
     now = timezone.now()
@@ -423,7 +423,7 @@ def test_the_dashboard_query_count_does_not_grow(
 
 
 def test_the_log_reads_each_kind_of_row_in_the_same_queries_as_one_row(
-    client, mentor, supervisor, django_assert_num_queries
+    client, mentor, supervisor, django_assert_num_queries, page_cache_off
 ):
     on_platform = declare(mentor, supervisor=supervisor)
     external = declare(mentor)
@@ -459,7 +459,9 @@ def test_the_log_reads_each_kind_of_row_in_the_same_queries_as_one_row(
     assert "Page 1 of 2" in html
 
 
-def test_a_sessions_page_leaves_the_supervisors_contract_unread(client, mentor, supervisor):
+def test_a_sessions_page_leaves_the_supervisors_contract_unread(
+    client, mentor, supervisor, page_cache_off
+):
     for relationship in (declare(mentor, supervisor=supervisor), declare(mentor)):
         session = log(mentor, relationship, notify=False)
         client.force_login(mentor)

@@ -13,7 +13,7 @@ from practicum.practice.tests.transactions import transactions_counted
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_logging_a_session_commits_once(client, mentor, supervisor):
+def test_logging_a_session_commits_once(client, mentor, supervisor, page_cache_off):
     relationship = declare(mentor, supervisor=supervisor)
     client.force_login(mentor)
     # A first request after signing in keeps the roles in the session (a write of its own), and
@@ -41,7 +41,7 @@ def test_ticked_names_are_not_looked_for(client, mentor, supervisor):
     assert ticked.queries == unticked.queries - 1
 
 
-def test_signing_off_commits_once(client, mentor, supervisor):
+def test_signing_off_commits_once(client, mentor, supervisor, page_cache_off):
     session = log(mentor, declare(mentor, supervisor=supervisor))
     client.force_login(supervisor)
     url = reverse("practice:sign_off_session", args=[session.pk])

@@ -271,7 +271,7 @@ def test_the_note_is_encrypted_and_nobody_else_sees_a_check(
 
 @pytest.mark.django_db
 def test_the_toolkit_costs_a_fixed_number_of_queries(
-    client, mentor, checklist, django_assert_max_num_queries
+    client, mentor, checklist, django_assert_max_num_queries, page_cache_off
 ):
     checks(mentor, checklist, [(40, 0), (30, 0), (20, 0), (10, 0), (1, 4)])
     client.force_login(mentor)

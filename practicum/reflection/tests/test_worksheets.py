@@ -323,7 +323,7 @@ def test_staff_get_403(client, staff, worksheet):
 
 
 def test_the_list_shows_clause_counts_and_decisions_in_fixed_queries(
-    client, mentor, worksheet, django_assert_max_num_queries
+    client, mentor, worksheet, django_assert_max_num_queries, page_cache_off
 ):
     cite(worksheet, "1.A.7")
     cite(worksheet, "1.B.1")

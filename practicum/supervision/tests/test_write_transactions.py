@@ -15,7 +15,7 @@ from practicum.supervision.tests.test_groups import new_group
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_booking_a_slot_commits_once(client, frameworks, mentor):
+def test_booking_a_slot_commits_once(client, frameworks, mentor, page_cache_off):
     sam = make_supervisor("sam.sup@example.org", name="Sam Supervisor", zone="Europe/London")
     url = reverse("supervision:book", args=[sam.public_id])
     when = next_weekday(0, "Europe/London", at="09:00").astimezone(datetime.UTC).isoformat()
@@ -30,7 +30,7 @@ def test_booking_a_slot_commits_once(client, frameworks, mentor):
     assert seen.queries <= 13  # 21 before issue 14
 
 
-def test_asking_to_join_a_group_commits_once(client, rules, mentor):
+def test_asking_to_join_a_group_commits_once(client, rules, mentor, page_cache_off):
     facilitator = make_supervisor("fay@example.org", name="Fay Facilitator", offers_group=True)
     group = new_group(facilitator)
     client.force_login(mentor)

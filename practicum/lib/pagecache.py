@@ -136,23 +136,42 @@ def bump() -> None:
     _local.bumping = True
     _local.pending = False
     cache = caches[CACHE_ALIAS]
+    on_database = isinstance(cache, DatabaseCache)
+    # Inside someone's transaction (an autocommit write's bump deferred to the next statement),
+    # in a savepoint: a failing cache write on PostgreSQL must not abort the caller's work.
+    inside = on_database and connections["default"].in_atomic_block
     try:
-        for _attempt in range(2):
-            generation = secrets.token_hex(8)
-            cache.set(GENERATION_KEY, generation, None)
-            # The database cache swallows its own errors (a locked table): read it back.
-            if not isinstance(cache, DatabaseCache) or cache.get(GENERATION_KEY) == generation:
-                break
-        else:
-            logger.error("page cache: the new data generation was not stored")
+        with transaction.atomic(using="default") if inside else contextlib.nullcontext():
+            for _attempt in range(2):
+                generation = secrets.token_hex(8)
+                cache.set(GENERATION_KEY, generation, None)
+                # The database cache swallows its own errors (a locked table): read it back.
+                if not on_database or cache.get(GENERATION_KEY) == generation:
+                    break
+            else:
+                logger.error("page cache: the new data generation was not stored")
     except Exception:
         # The write itself succeeded; failing it now would lose the user's work for nothing.
         # Pages stored before stay at most until their minute ends.
-        logger.exception("page cache: could not start a new data generation")
+        if _cache_table_missing(cache):
+            pass  # `migrate` on a new database, before `createcachetable`: nothing is stored yet
+        else:
+            logger.exception("page cache: could not start a new data generation")
     finally:
         _local.bumping = False
     _local.token = None
     _local.looked_up = False
+
+
+def _cache_table_missing(cache) -> bool:
+    if not isinstance(cache, DatabaseCache):
+        return False
+    try:
+        with connections["default"].cursor() as cursor:
+            tables = connections["default"].introspection.table_names(cursor)
+    except Exception:
+        return False
+    return cache._table not in tables
 
 
 def flush() -> None:

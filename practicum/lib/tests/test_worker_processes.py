@@ -132,7 +132,9 @@ def test_two_workers_and_two_periodic_runners_send_everything_exactly_once(
     for n in range(30):
         enqueue_email(to=[f"person{n}@example.org"], subject=f"Message {n}", text="Hi")
     runners = [processes("run_periodic", "--every", "10") for _ in range(2)]
-    workers = [worker(processes) for _ in range(2)]
+    # Each send takes a moment, so the first worker up cannot drain the queue before the second
+    # has started (on a fast machine it did, and the test saw one worker do everything).
+    workers = [worker(processes, MAIL_DELAY_BEFORE="0.3") for _ in range(2)]
     until(lambda: ReminderSent.objects.count() == 6, what="the reminders")
     # Bookings' confirmations and other jobs queue emails too: every queued one goes once.
     until(lambda: set(statuses()) == {"SUCCESSFUL"}, what="every email")

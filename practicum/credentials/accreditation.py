@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -51,6 +50,7 @@ from practicum.lib.emails import enqueue_email
 from practicum.lib.translations import version_files
 from practicum.lib.uploads import validate_evidence
 from practicum.lib.versioned import content_hash
+from practicum.lib.yamlfile import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "accreditation"
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -92,7 +92,7 @@ def rules_load_all(directory: Path = DATA_DIR) -> list[AccreditationRules]:
     """Load every version file; idempotent; a published version with other content is refused."""
     loaded = []
     for path in version_files(directory, "*.yaml"):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
         _check(doc, path.name)
         content = json.loads(json.dumps(doc, default=str))
         digest = content_hash(content)

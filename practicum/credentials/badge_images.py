@@ -6,11 +6,11 @@ import io
 from functools import cache
 from pathlib import Path
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
 from practicum.lib.pdf import FONT_CANDIDATES
+from practicum.lib.yamlfile import read_yaml
 
 DESIGNS = Path(__file__).parent / "data" / "badges.yaml"
 SIZE = 512
@@ -19,8 +19,7 @@ BAKE_KEYWORD = "openbadgecredential"
 
 @cache
 def designs() -> dict:
-    with DESIGNS.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(DESIGNS)
 
 
 def design(code: str) -> dict:

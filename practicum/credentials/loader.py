@@ -18,6 +18,7 @@ from practicum.credentials.models import CredentialType, RuleSet
 from practicum.credentials.rules import Rules, RulesError
 from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
+from practicum.lib.yamlfile import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
 
@@ -40,7 +41,7 @@ def _json_default(value: Any) -> str:
 
 def read_rule_file(path: Path) -> tuple[dict, Rules]:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise RuleFileError(f"{path.name}: not valid YAML ({exc})") from exc
     try:

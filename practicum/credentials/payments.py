@@ -16,12 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from practicum.credentials.models import Invoice, body_today
+from practicum.lib.yamlfile import read_yaml
 
 BANK_DETAILS_FILE = Path(__file__).resolve().parent / "data" / "bank_transfer.yaml"
 
@@ -53,7 +53,7 @@ class PaymentProvider(Protocol):
 
 @cache
 def bank_details() -> dict:
-    return yaml.safe_load(BANK_DETAILS_FILE.read_text(encoding="utf-8"))
+    return read_yaml(BANK_DETAILS_FILE)
 
 
 class BankTransferInvoice:

@@ -11,6 +11,7 @@ from django.db import transaction
 from practicum.ethics.models import ProcessRules
 from practicum.lib.translations import version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
+from practicum.lib.yamlfile import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "rules"
 REQUIRED = ("version", "title", "effective_date", "panel", "appeal", "answer", "sanction_effects")
@@ -29,7 +30,7 @@ def _default(value):
 
 def read_rules(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise RuleFileError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(doc, dict):

@@ -23,6 +23,7 @@ from practicum.frameworks.models import (
 )
 from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
+from practicum.lib.yamlfile import read_yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Kind = FrameworkVersion.Kind
@@ -52,7 +53,7 @@ def _require(doc: dict, key: str, where: str) -> Any:
 
 def read_framework_file(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise FrameworkFileError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(doc, dict):
@@ -86,6 +87,9 @@ def framework_load(*, path: Path) -> LoadResult:
         Kind.COMPETENCIES: _build_competencies,
         Kind.READINESS_QUESTIONNAIRE: _build_questionnaire,
     }[doc["kind"]]
+    translations = _translations_read(doc, path)
+    # A new version's rows are created with their translations: no second pass over them.
+    per_row = _per_row(doc, translations)
     with transaction.atomic():
         framework = FrameworkVersion.objects.create(
             kind=doc["kind"],
@@ -94,9 +98,9 @@ def framework_load(*, path: Path) -> LoadResult:
             effective_date=doc["effective_date"],
             content_hash=digest,
         )
-        framework.content = builder(framework, doc, path.name)
-        framework.save(update_fields=["content"])
-        translations_store(framework, doc, path)
+        framework.content = builder(framework, doc, path.name, per_row)
+        framework.translations = translations
+        framework.save(update_fields=["content", "translations"])
     return LoadResult(framework, created=True)
 
 
@@ -111,7 +115,9 @@ def _prose(doc: dict, *keys: str) -> dict:
     )
 
 
-def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) -> dict:
+def _build_code_of_ethics(
+    framework: FrameworkVersion, doc: dict, where: str, per_row: dict[tuple, dict]
+) -> dict:
     groups = _require(doc, "principle_groups", where)
     clauses, outline, position = [], [], 0
     for group in groups:
@@ -135,6 +141,7 @@ def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) ->
                         number=index,
                         text=" ".join(str(text).split()),
                         position=position,
+                        translations=per_row.get(("clause", f"{number}.{letter}.{index}"), {}),
                     )
                 )
             sections.append(
@@ -162,6 +169,7 @@ def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) ->
             position=i,
             name=_require(s, "name", f"{where} sanction {i}"),
             description=s.get("description") or "",
+            translations=per_row.get(("sanction", i), {}),
         )
         for i, s in enumerate(_require(doc, "sanctions", where), start=1)
     )
@@ -181,32 +189,42 @@ def _build_code_of_ethics(framework: FrameworkVersion, doc: dict, where: str) ->
     return content
 
 
-def _build_competencies(framework: FrameworkVersion, doc: dict, where: str) -> dict:
-    names = []
+def _build_competencies(
+    framework: FrameworkVersion, doc: dict, where: str, per_row: dict[tuple, dict]
+) -> dict:
+    names, competencies, indicators = [], [], []
     for item in _require(doc, "competencies", where):
         number = int(_require(item, "number", f"{where} competency"))
-        competency = Competency.objects.create(
+        competency = Competency(
             framework=framework,
             number=number,
             name=_require(item, "name", f"{where} competency {number}"),
             description=" ".join(str(item.get("description") or "").split()),
+            translations=per_row.get(("competency", number), {}),
         )
-        BehaviouralIndicator.objects.bulk_create(
+        competencies.append(competency)
+        indicators += [
             BehaviouralIndicator(
                 competency=competency,
                 number=i,
                 identifier=f"{number}.{i}",
                 text=" ".join(str(text).split()),
+                translations=per_row.get(("indicator", f"{number}.{i}"), {}),
             )
             for i, text in enumerate(_require(item, "indicators", f"{where} {number}"), start=1)
-        )
+        ]
         names.append({"number": number, "name_is_ours": bool(item.get("name_is_ours"))})
+    # Two statements, not two per competency: both databases return the new keys.
+    Competency.objects.bulk_create(competencies)
+    BehaviouralIndicator.objects.bulk_create(indicators)
     content = _prose(doc, "source", "background", "definition_of_mentoring")
     content["competencies"] = names
     return content
 
 
-def _build_questionnaire(framework: FrameworkVersion, doc: dict, where: str) -> dict:
+def _build_questionnaire(
+    framework: FrameworkVersion, doc: dict, where: str, per_row: dict[tuple, dict]
+) -> dict:
     scale = _require(doc, "scale", where)
     if not (isinstance(scale, dict) and scale.get("min") == 1 and scale.get("max") == 5):
         raise FrameworkFileError(f"{where}: the scale must run from 1 to 5")
@@ -217,6 +235,7 @@ def _build_questionnaire(framework: FrameworkVersion, doc: dict, where: str) -> 
             code=_require(s, "code", f"{where} statement {i}"),
             position=i,
             text=_require(s, "text", f"{where} statement {i}"),
+            translations=per_row.get(("statement", s.get("code")), {}),
         )
         for i, s in enumerate(statements, start=1)
     )
@@ -292,10 +311,7 @@ def _row_texts(doc: dict, over: dict) -> dict[tuple, dict]:
     return rows
 
 
-def translations_store(framework: FrameworkVersion, doc: dict, path: Path) -> None:
-    """Store the translations beside `path` on the version and its rows. The version's content
-    and rows stay as published (content_hash is the version file's alone), so this runs for a
-    version loaded long ago too; a translation file that would change content is refused."""
+def _translations_read(doc: dict, path: Path) -> dict:
     try:
         translations = read_translations(path, doc)
     except TranslationFileError as exc:
@@ -307,12 +323,26 @@ def translations_store(framework: FrameworkVersion, doc: dict, path: Path) -> No
                     f"{path.name}: the {doc['kind']} is the body's own text; a translation "
                     f"({lang}) is shown only when the body has published it (official: true)"
                 )
-    if framework.translations == translations:
-        return
+    return translations
+
+
+def _per_row(doc: dict, translations: dict) -> dict[tuple, dict]:
+    """{(row kind, identity): {lang: {field: text}}}"""
     per_row: dict[tuple, dict] = {}
     for lang, over in translations.items():
         for key, texts in _row_texts(doc, over).items():
             per_row.setdefault(key, {})[lang] = texts
+    return per_row
+
+
+def translations_store(framework: FrameworkVersion, doc: dict, path: Path) -> None:
+    """Store the translations beside `path` on the version and its rows. The version's content
+    and rows stay as published (content_hash is the version file's alone), so this runs for a
+    version loaded long ago too; a translation file that would change content is refused."""
+    translations = _translations_read(doc, path)
+    if framework.translations == translations:
+        return
+    per_row = _per_row(doc, translations)
     with transaction.atomic():
         framework.translations = translations
         framework.save(update_fields=["translations"])

@@ -35,12 +35,12 @@ from functools import cache as memoise
 from pathlib import Path
 
 import numpy as np
-import yaml
 from django.core.cache import cache
 
 from practicum.frameworks.lexical import STOP_WORDS, BM25Index
 from practicum.frameworks.models import EthicsClause, FrameworkVersion
 from practicum.lib import embeddings
+from practicum.lib.yamlfile import load_yaml
 
 MODEL_NAME = "all-MiniLM-L6-v2+USE-multilingual-v3"
 # How much each model's cosines count, for English text and for text in any other language
@@ -165,7 +165,7 @@ def _situations_file(version: str) -> tuple[str, dict[str, list[str]], dict[str,
     if not path.is_file():
         return "", {}, {}
     raw = path.read_text(encoding="utf-8")
-    doc = yaml.safe_load(raw) or {}
+    doc = load_yaml(raw) or {}
     clauses = {str(k): [str(t) for t in v or []] for k, v in (doc.get("clauses") or {}).items()}
     other: dict[str, list[str]] = {}
     for by_clause in (doc.get("other_languages") or {}).values():

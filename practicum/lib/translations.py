@@ -28,6 +28,8 @@ from typing import Any
 import yaml
 from django.utils import translation
 
+from practicum.lib.yamlfile import read_yaml
+
 LANGUAGE_FILE = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]+)?)$")
 # Keys that say *which* item a list entry is: a translation repeats them, never changes them.
 IDENTITY_KEYS = ("key", "code", "number", "letter", "identifier", "id")
@@ -122,7 +124,7 @@ def read_translations(path: Path, doc: dict) -> dict[str, dict]:
     base = _as_json(doc)
     for lang, sibling in translation_files(path).items():
         try:
-            over = yaml.safe_load(sibling.read_text(encoding="utf-8"))
+            over = read_yaml(sibling)
         except yaml.YAMLError as exc:
             raise TranslationFileError(f"{sibling.name}: not valid YAML ({exc})") from exc
         if not isinstance(over, dict):

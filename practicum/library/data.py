@@ -9,8 +9,9 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-import yaml
 from django.utils.translation import get_language
+
+from practicum.lib.yamlfile import read_yaml
 
 DATA = Path(__file__).parent / "data"
 
@@ -22,7 +23,7 @@ def _version_key(path: Path) -> tuple[int, ...]:
 @cache
 def _newest(folder: str) -> dict:
     path = max((DATA / folder).glob("*.yaml"), key=_version_key)
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
+from practicum.lib.yamlfile import read_yaml
 from practicum.reflection.models import ToolVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,7 +42,7 @@ def _require(doc: dict, key: str, where: str):
 
 def read_tool_file(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise ToolFileError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(doc, dict):

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from practicum.lib.translations import TranslationFileError, read_translations, version_files
 from practicum.lib.versioned import content_hash, ensure_unchanged
+from practicum.lib.yamlfile import read_yaml
 from practicum.supervision.models import EligibilityRuleSet, ReflectionModel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -47,7 +48,7 @@ def _require(doc: dict, key: str, where: str) -> Any:
 
 def _read(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = read_yaml(path)
     except yaml.YAMLError as exc:
         raise RulesFileError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(doc, dict):

@@ -3,6 +3,8 @@ at 1280 px, then reflow (WCAG 1.4.10) at 390 px (a common phone, where the menu 
 at 320 CSS px — 400 % zoom of 1280 — where no page may scroll sideways except inside a data
 table's own scroll box."""
 
+from functools import cache
+
 from axe_playwright_python.sync_playwright import Axe
 
 from practicum.accounts.tests.site_pages import visit
@@ -23,6 +25,21 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 WIDE, PHONE, NARROW = 1280, 390, 320
+
+
+@cache
+def _axe_script() -> str:
+    return Axe().axe_script
+
+
+def axe_violations(page, options: dict = AXE_OPTIONS) -> list[dict]:
+    """axe-core's violations on the page as it is now. Only the violations cross back from the
+    browser: the whole result (every rule that passed or did not apply, with its description)
+    is most of what `Axe.run` ships and parses, on every page of the suite's page checks."""
+    page.evaluate(_axe_script())
+    return page.evaluate("(options) => axe.run(document, options).then(r => r.violations)", options)
+
+
 # The widest element that is not inside a scrolling table box: named in the failure message.
 WIDEST = """(width) => {
   const out = [];
@@ -40,16 +57,13 @@ WIDEST = """(width) => {
 
 def check_pages(page, paths) -> tuple[dict, int]:
     """Problems by path (axe violations, then the reflow failure) and how many pages were seen."""
-    axe, found, seen = Axe(), {}, 0
+    found, seen = {}, 0
     for path in paths:
         page.set_viewport_size({"width": WIDE, "height": 800})
         if not visit(page, path):
             continue
         seen += 1
-        problems = [
-            (v["id"], v["help"], v["nodes"][0]["target"])
-            for v in axe.run(page, options=AXE_OPTIONS).response["violations"]
-        ]
+        problems = [(v["id"], v["help"], v["nodes"][0]["target"]) for v in axe_violations(page)]
         for narrow in (PHONE, NARROW):
             # Resizing re-lays the page out synchronously: no second visit needed.
             page.set_viewport_size({"width": narrow, "height": 800})

@@ -6,7 +6,7 @@ both CI workers a share. This file: the people who are not signed in as a member
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from practicum.accounts.tests.page_checks import AXE_OPTIONS, check_pages, report
+from practicum.accounts.tests.page_checks import AXE_OPTIONS, axe_violations, check_pages, report
 from practicum.accounts.tests.site_pages import checked_by, pages_of, sign_in_as, visit
 
 __all__ = ["AXE_OPTIONS", "audit", "check_persona", "sign_in_as"]
@@ -23,11 +23,11 @@ def test_axe_uses_wcag_2_2_rules(page):
 
 def audit(page, paths) -> dict:
     """axe alone on a few pages, at the page's current size (other apps' browser flows)."""
-    axe, found = Axe(), {}
+    found = {}
     for path in paths:
         if not visit(page, path):
             continue
-        violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
+        violations = axe_violations(page)
         if violations:
             found[path] = [(v["id"], v["help"], v["nodes"][0]["target"]) for v in violations]
     return found

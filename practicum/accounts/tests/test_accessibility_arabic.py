@@ -10,14 +10,13 @@ Members choose their language in their profile (UserPreferencesMiddleware activa
 signed-out visitor's choice is Django's language cookie, as the footer's switch sets it."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from practicum.accounts.models import User
 from practicum.accounts.tests.object_pages import OBJECT_PAGES
-from practicum.accounts.tests.page_checks import AXE_OPTIONS, WIDE
+from practicum.accounts.tests.page_checks import WIDE, axe_violations
 from practicum.accounts.tests.site_pages import (
     PERSONAS,
     checked_by,
@@ -123,17 +122,14 @@ def test_every_persona_has_its_object_pages_in_arabic():
 
 
 def check_arabic_pages(page, paths) -> tuple[dict, int]:
-    axe, found, seen = Axe(), {}, 0
+    found, seen = {}, 0
     page.set_viewport_size({"width": WIDE, "height": 800})
     for path in paths:
         if not visit(page, path):
             continue
         seen += 1
         html = page.locator("html")
-        problems = [
-            (v["id"], v["help"], v["nodes"][0]["target"])
-            for v in axe.run(page, options=AXE_OPTIONS).response["violations"]
-        ]
+        problems = [(v["id"], v["help"], v["nodes"][0]["target"]) for v in axe_violations(page)]
         direction = (html.get_attribute("dir"), html.get_attribute("lang"))
         if direction != ("rtl", "ar"):
             problems.append(("dir, lang", direction))

@@ -14,13 +14,12 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 
 from conftest import PASSWORD, make_user
 from practicum.accounts.models import Role, User
-from practicum.accounts.tests.page_checks import AXE_OPTIONS
+from practicum.accounts.tests.page_checks import axe_violations
 from practicum.lib.tests.test_translation_coverage import catalogue_folders
 from practicum.reflection.loader import tool_load_all
 from practicum.reflection.tests.conftest import declare
@@ -108,7 +107,7 @@ def check_arabic_page(page, selector: str = CHROME, *, whole: bool = True) -> No
     assert english_in(page, selector) == [], page.url
     if whole:
         assert english_on_page(page) == [], page.url
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    violations = axe_violations(page)
     assert violations == [], [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
 

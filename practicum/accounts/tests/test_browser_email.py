@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from practicum.accounts.tests.test_accessibility import AXE_OPTIONS
+from practicum.accounts.tests.page_checks import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SHOTS = Path(os.environ.get("MAIL_SHOTS", "/tmp/shots-mail"))
@@ -22,7 +22,6 @@ SITE = "https://practicum.example.org"
 def test_a_password_reset_email_reads_well_in_a_browser(
     browser, client, mentor, run_tasks, language
 ):
-    from axe_playwright_python.sync_playwright import Axe
 
     mail.outbox.clear()
     client.post(
@@ -49,7 +48,7 @@ def test_a_password_reset_email_reads_well_in_a_browser(
     # every link is visible text, not an image or an empty anchor
     assert all(text.strip() for text in page.locator("a").all_inner_texts())
 
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    violations = axe_violations(page)
     assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
     SHOTS.mkdir(parents=True, exist_ok=True)

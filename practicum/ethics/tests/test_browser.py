@@ -26,11 +26,9 @@ SHOTS = Path(os.environ.get("ETHICS_SHOTS", "/tmp/shots-ethics"))
 
 def accessible(page) -> None:
     """axe-core finds no WCAG 2.1 A/AA or best-practice violation on the page."""
-    from axe_playwright_python.sync_playwright import Axe
+    from practicum.accounts.tests.page_checks import axe_violations
 
-    from practicum.accounts.tests.test_accessibility import AXE_OPTIONS
-
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    violations = axe_violations(page)
     assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from practicum.accounts.tests.test_accessibility import AXE_OPTIONS
+from practicum.accounts.tests.page_checks import axe_violations
 from practicum.practice.tests.test_browser_export_erasure import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,6 @@ SHOTS = Path(os.environ.get("MAIL_SHOTS", "/tmp/shots-mail"))
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_import_form_offers_the_date_order(page, mentor, language):
-    from axe_playwright_python.sync_playwright import Axe
 
     mentor.preferred_language = language
     mentor.save(update_fields=["preferred_language"])
@@ -28,7 +27,7 @@ def test_the_import_form_offers_the_date_order(page, mentor, language):
     day_first = {"en": "Day first: 14/03/2025", "es": "Primero el día: 14/03/2025"}[language]
     group.get_by_label(day_first).check()
     assert group.get_by_label(day_first).is_checked()
-    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    violations = axe_violations(page)
     assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 390):

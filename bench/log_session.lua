@@ -1,5 +1,5 @@
 -- wrk script: each request logs a new supervision session (a distinct start time per request).
--- Needs env: BENCH_COOKIE, BENCH_CSRF, BENCH_RELATIONSHIP.
+-- Needs env: BENCH_COOKIE, BENCH_CSRF, BENCH_RELATIONSHIP; BENCH_OFFSET (a distinct start per run).
 local threads = {}
 local counter = 0
 id = 0
@@ -11,11 +11,12 @@ end
 
 function init(args)
   counter = 0
+  offset = tonumber(os.getenv("BENCH_OFFSET")) or 0
 end
 
 request = function()
   counter = counter + 1
-  local key = counter * 4 + id
+  local key = offset + counter * 4 + id
   local day = math.floor(key / 1380) + 3
   local minute = key % 1380
   local held_on = os.date("!%Y-%m-%d", os.time() - day * 86400)

@@ -153,9 +153,8 @@ def bump() -> None:
     except Exception:
         # The write itself succeeded; failing it now would lose the user's work for nothing.
         # Pages stored before stay at most until their minute ends.
-        if _cache_table_missing(cache):
-            pass  # `migrate` on a new database, before `createcachetable`: nothing is stored yet
-        else:
+        # Not when `migrate` runs on a new database before `createcachetable`: nothing is stored.
+        if not _cache_table_missing(cache):
             logger.exception("page cache: could not start a new data generation")
     finally:
         _local.bumping = False

@@ -75,12 +75,14 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Inside CSRF (a cached page gets a fresh token) and the request's language; before the
+    # user is loaded: a stored page is found by the session's stored text, which says who is
+    # signed in and how, and any change to that user is a write that ends it
+    # (practicum/lib/pagecache.py).
+    "practicum.lib.pagecache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "practicum.accounts.middleware.UserPreferencesMiddleware",
     "practicum.accounts.middleware.AccountStatusMiddleware",
-    # Inside CSRF (a cached page gets a fresh token), after the user, their language and time
-    # zone are known and a restricted account is redirected (practicum/lib/pagecache.py).
-    "practicum.lib.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -176,6 +178,10 @@ CACHES["template_fragments"] = {
 # minute, or after PAGE_CACHE_SECONDS. Needs a cache shared by every process (database or Redis).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# Pages each process also keeps in its own memory (checked against the shared generation all
+# the same): a hit then reads the generation, not the page (on SQLite, only when another
+# connection has committed since).
+PAGE_CACHE_NEAR_ENTRIES = env_int("PAGE_CACHE_NEAR_ENTRIES", 500)
 PAGE_CACHE_URL_NAMES = [
     # public
     "frameworks:code",
@@ -343,6 +349,8 @@ if not FIELD_ENCRYPTION_KEYS:
 BADGE_SIGNING_ALGORITHM = env_str("BADGE_SIGNING_ALGORITHM", "RS256")
 
 # --- Security -------------------------------------------------------------------------------
+# Database sessions read with one plain SELECT, keeping the stored text (practicum/lib/sessions.py).
+SESSION_ENGINE = "practicum.lib.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -1,9 +1,12 @@
 """A whole-page cache for chosen GET pages that is never stale and never crosses people.
 
-Pages are chosen by URL name (`PAGE_CACHE_URL_NAMES`). An entry is keyed by who asks (user pk
-or anonymous), the full path with its query string, host and scheme, the active language and
-time zone, and every HX-* header (htmx fragments differ from whole pages). It is served only
-while three things hold:
+Pages are chosen by URL name (`PAGE_CACHE_URL_NAMES`). An entry is keyed by who asks, the full
+path with its query string, host and scheme, the request's language, and every HX-* header
+(htmx fragments differ from whole pages). Who asks is the session's stored text
+(`practicum.lib.sessions`), not the user: it names the user, the password hash the session was
+signed in with and how (second factor), so a hit needs no user row. Whatever else decides the
+page (the user's roles, language, time zone, account status) lives in tables whose every write
+ends the generation, below. An entry is served only while three things hold:
 
 - the *data generation* it was rendered under is still the current one. Every SQL write to a
   table that can show on a page (INSERT/UPDATE/DELETE/REPLACE/TRUNCATE, spotted by a database
@@ -20,6 +23,13 @@ while three things hold:
   A new random value, not incr: the database cache's incr is a get and a set, and two racing
   writers could set the generation back to a value already used. A lost generation (eviction,
   flush) is replaced by a fresh random one: everything misses, never stale.
+  On SQLite with the database cache (the generation in the same database as the data), the
+  generation is written inside the writing transaction instead, before its first write (and
+  again after a page lookup): no one else sees either before the commit, a rollback takes both
+  back, and a write costs one write transaction, not two. A process there reads the generation
+  again only when PRAGMA data_version says another connection has committed (outside a
+  transaction only: inside one, a rollback could take back what it read). On every backend
+  each process keeps the pages it holds in memory, so a hit reads the generation, not the page.
 - the minute it was rendered in has not ended (and at most PAGE_CACHE_SECONDS have passed):
   pages say "today", "in 3 days", "expired"; a minute boundary is where any of those can change
   without a write, in every time zone.
@@ -28,13 +38,16 @@ while three things hold:
 The CSRF token a page carries is the one thing that differs between two renders for the same
 key: on a miss, the masked tokens of the request's secret are replaced by a placeholder; on a
 hit, by a fresh `get_token(request)` (a new mask, the cookie set or renewed exactly as a render
-would). So this middleware sits inside CsrfViewMiddleware, and after the authentication,
-preferences (language, time zone) and account-status middleware: a restricted account is still
-redirected. It sits outside the messages, clickjacking and CSP middleware, whose headers are
-stored with the page (the CSP carries no nonce: a page that used one is not stored).
+would). So this middleware sits inside CsrfViewMiddleware (and the locale middleware), and
+before the authentication, preferences and account-status middleware, which a hit skips: a
+restriction or suspension is a write, so no page stored before it is served after it, and none
+is stored after it (those middleware answer such an account with a redirect or as anonymous).
+It sits outside the messages, clickjacking and CSP middleware, whose headers are stored with the
+page (the CSP carries no nonce: a page that used one is not stored), as is the language the page
+was rendered in (a member's own), which a hit sends as Content-Language.
 
-Not stored: anything but a 200 GET, streaming responses, responses that set a cookie, pages
-whose view changed the session, and pages rendered while the signed-in user changed.
+Not stored: anything but a 200 GET, streaming responses, responses that set a cookie, and pages
+whose request changed the session (signing in or out, the roles kept in it).
 Writes that bypass Django's cursor (a raw driver connection, another program on the database)
 are not seen: such data shows after at most a minute.
 """
@@ -61,7 +74,6 @@ from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 
@@ -69,7 +81,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "default"
 GENERATION_KEY = "pagecache:generation"
-ENTRY_PREFIX = "pagecache:page:"
+ENTRY_PREFIX = "pagecache:page2:"  # 2: keyed by the session, with the language
 # Stands for the CSRF token in a stored body: a NUL never appears in rendered HTML.
 PLACEHOLDER = b"\x00csrf-token\x00"
 HEADER = "X-Page-Cache"
@@ -160,6 +172,7 @@ def bump() -> None:
         _local.bumping = False
     _local.token = None
     _local.looked_up = False
+    _local.known = None
 
 
 def _cache_table_missing(cache) -> bool:
@@ -199,6 +212,33 @@ def _new_token() -> None:
     _local.looked_up = False
 
 
+def _bumped_inside() -> None:
+    """Marks, in a transaction's on-commit list, that its generation was written inside it."""
+
+
+def _with_the_data(connection) -> bool:
+    """Is the generation kept in the same SQLite database as the data this connection writes?
+    Then it is written inside the writing transaction, before its first write: no one else sees
+    either before the commit, a rollback takes both back, and a write costs no second write
+    transaction (on SQLite every write transaction queues for the one write lock). Not on
+    PostgreSQL, where every writer would queue on the generation's row until the first commits."""
+    return (
+        connection.vendor == "sqlite"
+        and connection.alias == "default"
+        and isinstance(caches[CACHE_ALIAS], DatabaseCache)
+    )
+
+
+def _bump_inside(connection) -> None:
+    # Once a transaction, and again after a page was looked up (it may show the rows written
+    # so far, not the next ones). A savepoint rolled back takes its marker with its write.
+    if getattr(_local, "looked_up", False) or not any(
+        entry[1] is _bumped_inside for entry in connection.run_on_commit
+    ):
+        bump()
+        transaction.on_commit(_bumped_inside, using=connection.alias)
+
+
 def _data_changed(connection) -> None:
     if not connection.in_atomic_block:
         _local.pending = True  # autocommit: the statement has committed
@@ -220,13 +260,23 @@ def watch_writes(execute, sql, params, many, context):
         and not getattr(_local, "bumping", False)
     ):
         bump()  # the previous statement has finished: the cache can be written
+    write = is_page_write(sql)
+    inside = (
+        write
+        and connection.in_atomic_block
+        and not connection.needs_rollback
+        and not getattr(_local, "bumping", False)
+        and _with_the_data(connection)
+    )
+    if inside:
+        _bump_inside(connection)
     try:
         result = execute(sql, params, many, context)
     except Exception:
-        if not connection.in_atomic_block and is_page_write(sql):
+        if not connection.in_atomic_block and write:
             _local.pending = True  # a failed autocommit statement may have written some rows
         raise
-    if is_page_write(sql):
+    if write and not inside:
         _data_changed(connection)
     elif isinstance(sql, str) and sql[:8].upper() == "ROLLBACK" and connection.in_atomic_block:
         _new_token()  # back to a savepoint: pages rendered since showed rows now gone
@@ -269,15 +319,29 @@ def _urls_changed(setting, **kwargs) -> None:
 setting_changed.connect(_urls_changed, dispatch_uid="practicum.pagecache.urls")
 
 
-def _key(request, user) -> str:
+def _visitor(request) -> str | None:
+    """Who asks, as far as a page can tell: "-" without a session, else a digest of the
+    session's stored text (who is signed in, with which password hash and second factor, and
+    any state kept between pages). None when the session store cannot say (not cached)."""
+    session = request.session
+    if not session._session:  # loads it
+        return "-"
+    raw = getattr(session, "raw", None)
+    if raw is None:
+        return None
+    return hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def _key(request, visitor: str) -> str:
+    # The signed-in user's own language and time zone are settled by the visitor and the data
+    # generation (a change to either is a write); the request's language counts for everyone.
     meta = request.META
     parts = [
-        str(user.pk) if user.is_authenticated else "-",
+        visitor,
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         get_language() or "",
-        timezone.get_current_timezone_name(),
     ]
     parts += sorted(f"{k}={v}" for k, v in meta.items() if k.startswith("HTTP_HX_"))
     return ENTRY_PREFIX + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
@@ -310,6 +374,67 @@ def _mask_tokens(request, body: bytes) -> tuple[bytes, bool] | None:
     return body, found
 
 
+def _known_generation(connection):
+    if connection.in_atomic_block:
+        _local.known = None
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA data_version")
+        version = (id(connection.connection), cursor.fetchone()[0])
+    known = getattr(_local, "known", None)
+    if known is not None and known[0] == version:
+        return known[1]
+    _local.known = (version, None)  # the caller reads it now (_remember_generation)
+    return None
+
+
+def _remember_generation(shared) -> None:
+    known = getattr(_local, "known", None)
+    if known is not None and shared is not None:
+        _local.known = (known[0], shared)
+
+
+def _lookup(key: str) -> tuple:
+    """The shared generation and the entry stored under `key` (or None). A page this process
+    already holds needs only the generation to be served; on SQLite, while PRAGMA data_version
+    stays the same, not even that (`_known_generation`)."""
+    connection = connections["default"]
+    shared = _known_generation(connection) if _with_the_data(connection) else None
+    near = _near.get(key)
+    if shared is not None and near is not None and near[0][0] == shared:
+        return shared, near
+    cache = caches[CACHE_ALIAS]
+    if shared is None:
+        # With a page at hand, the (small) generation alone; else both in one read.
+        found = cache.get_many([GENERATION_KEY] if near is not None else [GENERATION_KEY, key])
+        shared = found.get(GENERATION_KEY)
+        _remember_generation(shared)
+        if near is not None:
+            if near[0][0] == shared:
+                return shared, near
+            found = cache.get_many([key])
+    else:
+        found = cache.get_many([key])
+    entry = found.get(key)
+    if entry is not None and entry[0][0] == shared:
+        _keep_near(key, entry)
+    return shared, entry
+
+
+# Pages this process rendered or read, kept in its memory: a hit then reads no page from the
+# shared cache. Oldest out first; every entry is still checked against the generation.
+_near: dict[str, tuple] = {}
+_near_lock = threading.Lock()
+
+
+def _keep_near(key: str, entry: tuple) -> None:
+    with _near_lock:
+        _near.pop(key, None)
+        _near[key] = entry
+        while len(_near) > settings.PAGE_CACHE_NEAR_ENTRIES:
+            del _near[next(iter(_near))]
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         if not enabled():
@@ -321,30 +446,31 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method != "GET" or _view_name(request.path_info) not in self.names:
             return self.get_response(request)
-        user = request.user
-        if _flash_pending(request):
+        visitor = _visitor(request)
+        if visitor is None or _flash_pending(request):
             return self.get_response(request)
         now = _clock()
-        key = _key(request, user)
+        key = _key(request, visitor)
         flush()  # this thread's own autocommit writes first
         _local.looked_up = True
-        found = caches[CACHE_ALIAS].get_many([GENERATION_KEY, key])
-        generation = (found.get(GENERATION_KEY), getattr(_local, "token", None))
-        entry = found.get(key)
+        shared, entry = _lookup(key)
+        generation = (shared, getattr(_local, "token", None))
         # A stored generation's shared part is never None: a lost one matches nothing.
         if entry is not None and entry[0] == generation and now < entry[1]:
             return self._replay(request, entry)
-        return self._render(request, user, key, generation, now)
+        return self._render(request, key, generation, now)
 
     def _replay(self, request, entry):
-        _generation, _until, status, headers, body, has_token = entry
+        _generation, _until, status, headers, body, has_token, language = entry
         if has_token:
             body = body.replace(PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body, status=status, headers=headers)
+        # What the page was rendered in (a member's own language), not the request's.
+        response["Content-Language"] = language
         response[HEADER] = "hit"
         return response
 
-    def _render(self, request, user, key, generation, now):
+    def _render(self, request, key, generation, now):
         session = request.session
         was_modified = session.modified
         session.modified = False
@@ -356,7 +482,6 @@ class PageCacheMiddleware:
             or response.streaming
             or response.cookies
             or changed_session
-            or request.user.pk != user.pk
             or isinstance(getattr(request, "_csp_nonce", None), str)
         ):
             return response
@@ -378,8 +503,10 @@ class PageCacheMiddleware:
                 generation = (secrets.token_hex(8), generation[1])
                 if not caches[CACHE_ALIAS].add(GENERATION_KEY, generation[0], None):
                     return response
-            entry = (generation, until, response.status_code, headers, body, has_token)
+            language = get_language() or settings.LANGUAGE_CODE
+            entry = (generation, until, response.status_code, headers, body, has_token, language)
             caches[CACHE_ALIAS].set(key, entry, self.seconds)
+            _keep_near(key, entry)
         except Exception:
             logger.exception("page cache: could not store a page")
             return response

@@ -74,7 +74,11 @@ def _restore(snapshot, connection) -> None:
 
 @pytest.fixture(scope="session")
 def world_media(tmp_path_factory):
-    return tmp_path_factory.mktemp("world-media")
+    # One folder per process even where another conftest imports these fixtures (each import
+    # is a fixture of its own): the world's snapshot names the files of the first.
+    if "media" not in _SNAPSHOT:
+        _SNAPSHOT["media"] = tmp_path_factory.mktemp("world-media")
+    return _SNAPSHOT["media"]
 
 
 @pytest.fixture

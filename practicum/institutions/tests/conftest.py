@@ -8,6 +8,12 @@ import pytest
 
 from conftest import make_user
 from practicum.accounts.models import Role
+from practicum.accounts.tests.conftest import (  # noqa: F401 (the page checks' demo world)
+    site_rules,
+    stand_in_ranker,
+    world,
+    world_media,
+)
 from practicum.institutions import services
 from practicum.institutions.models import Cohort, Programme
 

@@ -1,8 +1,10 @@
 """axe-core on the institutions' pages (public, the centre's administrator, staff) and the
-mentor's training list with its registry column: no violation."""
+mentor's training list with its registry column: no violation. On the page checks' demo world
+(load_demo and more, built once per test process and restored per test, its clause ranking
+stood in for): building the demo here with the real language models was most of this test's
+minute of CPU."""
 
 import pytest
-from django.core.management import call_command
 
 from conftest import make_user
 from practicum.accounts.models import Role
@@ -11,13 +13,7 @@ from practicum.accounts.tests.test_accessibility import audit, sign_in_as
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_institution_pages_have_no_accessibility_violations(
-    page, live_server, frameworks, settings
-):
-    settings.DEBUG = True
-    for command in ("load_reflection_tools", "load_credential_rules", "load_accreditation_rules"):
-        call_command(command, verbosity=0)
-    call_command("load_demo", quiet=True)
+def test_institution_pages_have_no_accessibility_violations(page, live_server, world):
     from practicum.accounts.models import User
     from practicum.institutions.models import Cohort, TrainingCentre
 

@@ -1,7 +1,11 @@
 -- wrk script: each request logs a new supervision session (a distinct start time per request).
 -- Needs env: BENCH_COOKIE, BENCH_CSRF, BENCH_RELATIONSHIP; BENCH_OFFSET (a distinct start per run).
+-- A logged session answers 302 (to the session's page). Anything else, such as the form again
+-- with an error (200, which wrk counts as a success), is counted and printed as
+-- "Unexpected answers: N" for bench/run.py to report.
 local threads = {}
 local counter = 0
+local unexpected = 0
 id = 0
 
 function setup(thread)
@@ -11,6 +15,7 @@ end
 
 function init(args)
   counter = 0
+  unexpected = 0
   offset = tonumber(os.getenv("BENCH_OFFSET")) or 0
 end
 
@@ -29,4 +34,18 @@ request = function()
     ["X-CSRFToken"] = os.getenv("BENCH_CSRF"),
     ["Content-Type"] = "application/x-www-form-urlencoded",
   }, body)
+end
+
+response = function(status, headers, body)
+  if status ~= 302 then
+    unexpected = unexpected + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + (thread:get("unexpected") or 0)
+  end
+  io.write(string.format("Unexpected answers: %d\n", total))
 end

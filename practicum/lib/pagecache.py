@@ -286,6 +286,9 @@ def watch_writes(execute, sql, params, many, context):
 def _install(sender=None, connection=None, **kwargs) -> None:
     if watch_writes not in connection.execute_wrappers:
         connection.execute_wrappers.append(watch_writes)
+    # A new connection's PRAGMA data_version starts afresh: it says nothing of what was
+    # committed before it opened (and the new driver object may even reuse the old one's id).
+    _local.known = None
 
 
 class PageCacheConfig(AppConfig):

@@ -11,6 +11,7 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.db.backends.signals import connection_created
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -388,6 +389,21 @@ def test_on_sqlite_a_commit_elsewhere_ends_the_generation_this_process_knew(
     thread.join()
     assert state(client.get(CODE)) == "miss"
     assert state(client.get(CODE)) == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_new_connection_reads_the_generation_again(frameworks):
+    """What a closed connection knew is forgotten: its successor's data_version starts afresh
+    and says nothing of the commits made while this process had no connection."""
+    if not pagecache._with_the_data(connection):
+        pytest.skip("PostgreSQL and Redis read the generation on every lookup")
+    client = Client()
+    client.get(CODE)
+    assert state(client.get(CODE)) == "hit"
+    assert pagecache._local.known is not None
+    # (The in-memory test database is never really closed: the signal a new one sends.)
+    connection_created.send(sender=connection.__class__, connection=connection)
+    assert pagecache._local.known is None
 
 
 def test_the_pages_a_process_keeps_in_memory_are_bounded(settings, frameworks, monkeypatch):

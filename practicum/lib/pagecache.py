@@ -377,48 +377,37 @@ def _mask_tokens(request, body: bytes) -> tuple[bytes, bool] | None:
     return body, found
 
 
-def _known_generation(connection):
-    if connection.in_atomic_block:
-        _local.known = None
-        return None
+def _data_version(connection) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA data_version")
-        version = (id(connection.connection), cursor.fetchone()[0])
-    known = getattr(_local, "known", None)
-    if known is not None and known[0] == version:
-        return known[1]
-    _local.known = (version, None)  # the caller reads it now (_remember_generation)
-    return None
-
-
-def _remember_generation(shared) -> None:
-    known = getattr(_local, "known", None)
-    if known is not None and shared is not None:
-        _local.known = (known[0], shared)
+        return (id(connection.connection), cursor.fetchone()[0])
 
 
 def _lookup(key: str) -> tuple:
     """The shared generation and the entry stored under `key` (or None). A page this process
-    already holds needs only the generation to be served; on SQLite, while PRAGMA data_version
-    stays the same, not even that (`_known_generation`)."""
+    already holds needs only the generation to be served. On SQLite, while PRAGMA data_version
+    stays the same no other connection has committed, so the generation this thread read last
+    is still the one (its own bumps and a new connection forget it). Only outside a
+    transaction: inside one, a rollback could take back what was read."""
     connection = connections["default"]
-    shared = _known_generation(connection) if _with_the_data(connection) else None
+    version = shared = None
+    if _with_the_data(connection) and not connection.in_atomic_block:
+        version = _data_version(connection)
+        known = getattr(_local, "known", None)
+        if known is not None and known[0] == version:
+            shared = known[1]
     near = _near.get(key)
-    if shared is not None and near is not None and near[0][0] == shared:
-        return shared, near
     cache = caches[CACHE_ALIAS]
+    found, read_page = {}, False
     if shared is None:
         # With a page at hand, the (small) generation alone; else both in one read.
-        found = cache.get_many([GENERATION_KEY] if near is not None else [GENERATION_KEY, key])
+        read_page = near is None
+        found = cache.get_many([GENERATION_KEY, key] if read_page else [GENERATION_KEY])
         shared = found.get(GENERATION_KEY)
-        _remember_generation(shared)
-        if near is not None:
-            if near[0][0] == shared:
-                return shared, near
-            found = cache.get_many([key])
-    else:
-        found = cache.get_many([key])
-    entry = found.get(key)
+        _local.known = (version, shared) if version is not None and shared is not None else None
+    if near is not None and near[0][0] == shared:
+        return shared, near
+    entry = found.get(key) if read_page else cache.get(key)
     if entry is not None and entry[0][0] == shared:
         _keep_near(key, entry)
     return shared, entry

@@ -28,8 +28,11 @@ ends the generation, below. An entry is served only while three things hold:
   again after a page lookup): no one else sees either before the commit, a rollback takes both
   back, and a write costs one write transaction, not two. A process there reads the generation
   again only when PRAGMA data_version says another connection has committed (outside a
-  transaction only: inside one, a rollback could take back what it read). On every backend
-  each process keeps the pages it holds in memory, so a hit reads the generation, not the page.
+  transaction only: inside one, a rollback could take back what it read). On PostgreSQL the
+  generation is read straight through the driver on a kept connection, and that read stands in
+  for Django's health check of the connection: a hit makes one round trip, not two. On every
+  backend each process keeps the pages it holds in memory, so a hit reads the generation, not
+  the page.
 - the minute it was rendered in has not ended (and at most PAGE_CACHE_SECONDS have passed):
   pages say "today", "in 3 days", "expired"; a minute boundary is where any of those can change
   without a write, in every time zone.
@@ -53,9 +56,11 @@ are not seen: such data shows after at most a minute.
 """
 
 import atexit
+import base64
 import contextlib
 import hashlib
 import logging
+import pickle
 import re
 import secrets
 import threading
@@ -74,6 +79,7 @@ from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 
@@ -378,9 +384,48 @@ def _mask_tokens(request, body: bytes) -> tuple[bytes, bool] | None:
 
 
 def _data_version(connection) -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA data_version")
-        return (id(connection.connection), cursor.fetchone()[0])
+    # Straight through the driver: a read of one number needs none of Django's cursor layers.
+    connection.ensure_connection()
+    raw = connection.connection
+    return (id(raw), raw.execute("PRAGMA data_version").fetchone()[0])
+
+
+_UNREAD = object()
+
+
+def _generation_directly(connection, cache):
+    """The shared generation read straight through the driver, or _UNREAD. On PostgreSQL the
+    first statement of a request on a kept connection is preceded by Django's health check
+    (CONN_HEALTH_CHECKS: a `SELECT 1` round trip); this read does the health check's work, so a
+    hit costs one round trip, not two. Only on a connection already open and outside a
+    transaction; anything unusual (a new or broken connection, an error) takes Django's own way,
+    which checks the connection and opens a new one if it must."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.connection is None
+        or connection.in_atomic_block
+        or connection.needs_rollback
+        or connection.errors_occurred
+        or getattr(connection, "pool", None) is not None
+        or not isinstance(cache, DatabaseCache)
+    ):
+        return _UNREAD
+    table = connection.ops.quote_name(cache._table)  # from settings, not from a request
+    sql = f'SELECT "value", "expires" FROM {table} WHERE "cache_key" = %s'  # noqa: S608
+    try:
+        with connection.connection.cursor() as cursor:
+            cursor.execute(sql, [cache.make_key(GENERATION_KEY)])
+            row = cursor.fetchone()
+    except Exception:
+        return _UNREAD
+    connection.health_check_done = True  # it answered: the connection is usable
+    if row is None or row[1] < timezone.now():
+        return None
+    try:
+        # What the database cache itself pickled (DatabaseCache.get_many reads it the same way).
+        return pickle.loads(base64.b64decode(row[0].encode()))  # noqa: S301
+    except Exception:
+        return None
 
 
 def _lookup(key: str) -> tuple:
@@ -402,8 +447,12 @@ def _lookup(key: str) -> tuple:
     if shared is None:
         # With a page at hand, the (small) generation alone; else both in one read.
         read_page = near is None
-        found = cache.get_many([GENERATION_KEY, key] if read_page else [GENERATION_KEY])
-        shared = found.get(GENERATION_KEY)
+        direct = _UNREAD if read_page else _generation_directly(connection, cache)
+        if direct is _UNREAD:
+            found = cache.get_many([GENERATION_KEY, key] if read_page else [GENERATION_KEY])
+            shared = found.get(GENERATION_KEY)
+        else:
+            shared = direct
         _local.known = (version, shared) if version is not None and shared is not None else None
     if near is not None and near[0][0] == shared:
         return shared, near

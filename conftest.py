@@ -1,6 +1,7 @@
 """Personas and helpers shared by every app's tests (HC's alice/bob/charlie, by role)."""
 
 import os
+import time
 from unittest import mock
 
 import hypothesis
@@ -214,6 +215,19 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not console_errors, console_errors  # CSP violations show up here
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_minute_starts_now(monkeypatch):
+    """A stored page ends with the minute it was rendered in. A test that crossed a minute
+    boundary between a render and its replay saw a miss (on a slow, loaded machine: a query
+    count or a "hit" failed now and then). The page cache's clock runs with real time (and with
+    any time travel a test makes) but each test starts at the beginning of a minute on it, so a
+    test shorter than a minute never crosses one. Tests about the minute's end set it themselves."""
+    from practicum.lib import pagecache
+
+    offset = 60 - time.time() % 60
+    monkeypatch.setattr(pagecache, "_clock", lambda: time.time() + offset)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ for."""
 
 import re
 import threading
-import time
 
 import pytest
 from django.conf import settings as django_settings
@@ -36,16 +35,6 @@ sqlite_only = pytest.mark.skipif(
 LOG = "/mentor/log/"
 CODE = "/frameworks/code-of-ethics/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
-
-
-@pytest.fixture(autouse=True)
-def _mid_minute(monkeypatch):
-    """A page ends with the minute it was rendered in, so a test that crossed a minute boundary
-    between a render and its replay would see a miss (a slow, loaded machine made that happen).
-    The page cache's clock stands still in the middle of a minute; tests about the minute's end
-    move it themselves."""
-    now = (time.time() // 60) * 60 + 30
-    monkeypatch.setattr(pagecache, "_clock", lambda: now)
 
 
 def state(response) -> str | None:

@@ -325,8 +325,16 @@ def main() -> int:
             for cache in caches:
                 print(f"== {db}/{size}/page cache {cache}: measuring", flush=True)
                 served = {**prod, "PAGE_CACHE": "1" if cache == "on" else "0"}
-                rows += measure(db, size, cache, served, duration, rounds)
+                measured = measure(db, size, cache, served, duration, rounds)
+                # Each block as it finishes: a run stopped later keeps what it measured.
+                print_table(measured)
+                rows += measured
     print()
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
     print(
         "| page | database | data | page cache | ratio to ceiling | p99 × ceiling "
         "| req/s | errors |"
@@ -337,7 +345,7 @@ def main() -> int:
             f"| {r['page']} | {r['db']} | {r['size']} | {r['cache']} | {r['ratio']:.2f} "
             f"| {r['p99x']:.1f} | {r['rps']:.0f} | {r['bad']} |"
         )
-    return 0
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

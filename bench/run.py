@@ -10,7 +10,8 @@ p99 latency as a multiple of the ceiling's p99, and any non-2xx/3xx answers.
 Speed is measured here, never in a timed test. Needs `wrk` (Debian: apt-get install wrk).
 Environment: BENCH_DBS (sqlite,postgres), BENCH_SIZES (small,large), BENCH_DURATION (s, 10),
 BENCH_ROUNDS (3), BENCH_SESSIONS (2000000), BENCH_MENTORS (10000), BENCH_BIG (20000),
-BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench), BENCH_OFFSET_START (0: the
+BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench), BENCH_PORT (8931, and the
+next for the ceiling), BENCH_OFFSET_START (0: the
 first scripted run's place in the log; a write that answers anything but its redirect is
 counted under "errors"), BENCH_PAGE_CACHE (on; "on,off"
 also measures every page with the page cache switched off, i.e. what a first visit or the first
@@ -25,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -37,7 +39,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 VAR = ROOT / "var" / "bench"
-SITE_PORT, CEILING_PORT = 8931, 8932
+# BENCH_PORT moves both (the site's, and the ceiling's next to it), for a second run on the
+# same machine: a port already taken stops the run, never measures the other run's server.
+SITE_PORT = int(os.environ.get("BENCH_PORT", "8931"))
+CEILING_PORT = SITE_PORT + 1
 
 # Fixed secrets so that data loaded in development mode decrypts when served in production mode.
 KEYS = {
@@ -157,6 +162,11 @@ def pages(fx: dict, size: str) -> list[tuple[str, str, str | None, str | None]]:
 
 class Server:
     def __init__(self, module: str, port: int, env: dict):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                raise SystemExit(f"port {port} is taken (another bench?): set BENCH_PORT") from None
         self.proc = subprocess.Popen(
             [GUNICORN, module, "--workers", "2", "--bind", f"127.0.0.1:{port}",
              "--log-level", "warning"],
@@ -315,8 +325,16 @@ def main() -> int:
             for cache in caches:
                 print(f"== {db}/{size}/page cache {cache}: measuring", flush=True)
                 served = {**prod, "PAGE_CACHE": "1" if cache == "on" else "0"}
-                rows += measure(db, size, cache, served, duration, rounds)
+                measured = measure(db, size, cache, served, duration, rounds)
+                # Each block as it finishes: a run stopped later keeps what it measured.
+                print_table(measured)
+                rows += measured
     print()
+    print_table(rows)
+    return 0
+
+
+def print_table(rows: list[dict]) -> None:
     print(
         "| page | database | data | page cache | ratio to ceiling | p99 × ceiling "
         "| req/s | errors |"
@@ -327,7 +345,7 @@ def main() -> int:
             f"| {r['page']} | {r['db']} | {r['size']} | {r['cache']} | {r['ratio']:.2f} "
             f"| {r['p99x']:.1f} | {r['rps']:.0f} | {r['bad']} |"
         )
-    return 0
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -163,6 +163,8 @@ def pages(fx: dict, size: str) -> list[tuple[str, str, str | None, str | None]]:
 class Server:
     def __init__(self, module: str, port: int, env: dict):
         with socket.socket() as probe:
+            # As gunicorn binds: the last run's connections in TIME_WAIT do not count as taken.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

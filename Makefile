@@ -23,9 +23,9 @@ REDIS_TEST_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 PYTEST_WORKERS ?= 2
 XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
 # Applying the migrations costs each test process about 25 s of CPU (Django re-renders the model
-# states for every operation). The PostgreSQL suite applies them, as production does; the SQLite
-# and browser suites build their tables straight from the models (makemigrations --check keeps
-# the two the same).
+# states for every operation). The PostgreSQL suite applies them, as production does (once per
+# run, into a template database each worker copies: conftest.py); the SQLite and browser suites
+# build their tables straight from the models (makemigrations --check keeps the two the same).
 NO_MIGRATIONS := --no-migrations
 
 .PHONY: bench faults run install setup worker periodic web test lint checks test-sqlite test-postgres test-browser test-pythons test-edge-pythons install-edge-pythons test-services messages lock clean FORCE

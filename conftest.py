@@ -91,7 +91,81 @@ def page_cache_off(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _postgres_clone_per_worker(tmp_path_factory):
+    """On PostgreSQL with several test processes (xdist), the migrations run once: into a
+    template database made by the first process that needs one, which each process then copies
+    (CREATE DATABASE ... TEMPLATE, about a second) instead of migrating its own (about 25 s of
+    CPU each: Django re-renders the model states for every operation). What is tested is the
+    same: a database built by the real migrations, as production builds it. The template is
+    dropped once every process has its copy (a run cut short leaves it to the next run, whose
+    creation replaces it)."""
+    import fcntl
+    from contextlib import contextmanager
+
+    from django.conf import settings
+    from django.db import connection
+
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0)
+    if connection.vendor != "postgresql" or workers < 2:
+        yield
+        return
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of a run
+    creation = type(connection.creation)
+    create_test_db = creation.create_test_db
+
+    @contextmanager
+    def locked():
+        with open(shared / "postgres-template.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+
+    def count(name: str) -> int:
+        path = shared / name
+        return int(path.read_text()) if path.exists() else 0
+
+    def clone_of_template(self, verbosity=1, autoclobber=False, serialize=True, keepdb=False):
+        if self.connection.alias != "default" or keepdb:
+            return create_test_db(self, verbosity, autoclobber, serialize, keepdb)
+        test = self.connection.settings_dict["TEST"]
+        own_name = self._get_test_db_name()
+        template = own_name.rsplit("_", 1)[0] + "_template"  # test_practicum_gw0 -> ..._template
+        original_name = self.connection.settings_dict["NAME"]
+        with locked():
+            if not count("postgres-template.ready"):
+                test["NAME"] = template
+                try:
+                    create_test_db(self, verbosity, autoclobber=True, serialize=False)
+                finally:
+                    test["NAME"] = own_name
+                    self.connection.close()
+                    settings.DATABASES[self.connection.alias]["NAME"] = original_name
+                    self.connection.settings_dict["NAME"] = original_name
+                (shared / "postgres-template.ready").write_text("1")
+            names = {"own": self._quote_name(own_name), "template": self._quote_name(template)}
+            with self._nodb_cursor() as cursor:
+                cursor.execute("DROP DATABASE IF EXISTS {own}".format(**names))
+                cursor.execute("CREATE DATABASE {own} WITH TEMPLATE {template}".format(**names))
+                copies = count("postgres-template.copies") + 1
+                (shared / "postgres-template.copies").write_text(str(copies))
+                if copies == workers:
+                    cursor.execute("DROP DATABASE {template}".format(**names))
+        self.connection.close()
+        settings.DATABASES[self.connection.alias]["NAME"] = own_name
+        self.connection.settings_dict["NAME"] = own_name
+        if serialize:
+            self.connection._test_serialized_contents = self.serialize_db_to_string()
+        self.connection.ensure_connection()
+        return own_name
+
+    creation.create_test_db = clone_of_template
+    try:
+        yield
+    finally:
+        creation.create_test_db = create_test_db
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_postgres_clone_per_worker, django_db_setup, django_db_blocker):
     """The test databases get the cache table even when REDIS_URL (set by `make test` for the
     Redis tests) made the settings' cache Redis when they were created."""
     from django.core.management import call_command

@@ -3,6 +3,7 @@ at 1280 px, then reflow (WCAG 1.4.10) at 390 px (a common phone, where the menu 
 at 320 CSS px — 400 % zoom of 1280 — where no page may scroll sideways except inside a data
 table's own scroll box."""
 
+import os
 from functools import cache
 
 from axe_playwright_python.sync_playwright import Axe
@@ -25,6 +26,9 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 WIDE, PHONE, NARROW = 1280, 390, 320
+# Screenshots that some browser tests save for a person to look at (no test reads them back):
+# taken only when asked for, as each full-page one costs Chromium a page's worth of rendering.
+SCREENSHOTS = os.environ.get("PRACTICUM_SCREENSHOTS") == "1"
 
 
 @cache

@@ -1,5 +1,5 @@
 """An HTML email as sent, rendered by a real browser: what a reader sees, where its links go,
-and axe-core on it."""
+and axe-core on it (with PRACTICUM_SCREENSHOTS=1, screenshots in /tmp/shots-mail/)."""
 
 import os
 import re
@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from practicum.accounts.tests.page_checks import axe_violations
+from practicum.accounts.tests.page_checks import SCREENSHOTS, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 SHOTS = Path(os.environ.get("MAIL_SHOTS", "/tmp/shots-mail"))
@@ -51,8 +51,9 @@ def test_a_password_reset_email_reads_well_in_a_browser(
     violations = axe_violations(page)
     assert not violations, [(v["id"], v["nodes"][0]["target"]) for v in violations]
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SHOTS / f"email-reset-{language}-{width}.png"), full_page=True)
+    if SCREENSHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.screenshot(path=str(SHOTS / f"email-reset-{language}-{width}.png"), full_page=True)
     context.close()

@@ -1,8 +1,8 @@
 """The whole path in a browser: a member of the public raises a concern, staff review and
 investigate, the professional answers, the panel decides a 3-month suspension, the public
 verification page and the status list say Suspended and the professional's sessions have
-ended, an appeal overturns it and everything is restored. Screenshots at 1280 and 390 px,
-English and Spanish, land in /tmp/shots-ethics/."""
+ended, an appeal overturns it and everything is restored. With PRACTICUM_SCREENSHOTS=1,
+screenshots at 1280 and 390 px, English and Spanish, land in /tmp/shots-ethics/ (ETHICS_SHOTS)."""
 
 import datetime
 import os
@@ -33,10 +33,14 @@ def accessible(page) -> None:
 
 
 def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    from practicum.accounts.tests.page_checks import SCREENSHOTS
+
+    if SCREENSHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    # The page goes on at the size the screenshots leave it, taken or not (axe runs on it next).
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -58,6 +58,7 @@ are not seen: such data shows after at most a minute.
 import atexit
 import base64
 import contextlib
+import datetime
 import hashlib
 import logging
 import pickle
@@ -159,15 +160,9 @@ def bump() -> None:
     # in a savepoint: a failing cache write on PostgreSQL must not abort the caller's work.
     inside = on_database and connections["default"].in_atomic_block
     try:
-        with transaction.atomic(using="default") if inside else contextlib.nullcontext():
-            for _attempt in range(2):
-                generation = secrets.token_hex(8)
-                cache.set(GENERATION_KEY, generation, None)
-                # The database cache swallows its own errors (a locked table): read it back.
-                if not on_database or cache.get(GENERATION_KEY) == generation:
-                    break
-            else:
-                logger.error("page cache: the new data generation was not stored")
+        if not (on_database and _store_generation_directly(connections["default"], cache)):
+            with transaction.atomic(using="default") if inside else contextlib.nullcontext():
+                _store_generation(cache, on_database)
     except Exception:
         # The write itself succeeded; failing it now would lose the user's work for nothing.
         # Pages stored before stay at most until their minute ends.
@@ -179,6 +174,43 @@ def bump() -> None:
     _local.token = None
     _local.looked_up = False
     _local.known = None
+
+
+def _store_generation(cache, on_database: bool) -> None:
+    for _attempt in range(2):
+        generation = secrets.token_hex(8)
+        cache.set(GENERATION_KEY, generation, None)
+        # The database cache swallows its own errors (a locked table): read it back.
+        if not on_database or cache.get(GENERATION_KEY) == generation:
+            return
+    logger.error("page cache: the new data generation was not stored")
+
+
+def _store_generation_directly(connection, cache) -> bool:
+    """Write a new generation in one statement, and say whether it did. The database cache's
+    own set is eight statements (a count of the whole table to decide on culling, a savepoint,
+    a read, the write, a read back): on a write request that was a tenth of its time, and the
+    count grows with the pages stored. One upsert of the one row, where the database has it
+    (SQLite, PostgreSQL). Not inside a transaction on PostgreSQL, where a failing statement
+    would abort the caller's work (the savepoint of the way below protects it); on SQLite a
+    failing statement leaves the transaction as it was. A failure raises: nothing is
+    swallowed, so there is nothing to read back."""
+    if connection.vendor not in ("sqlite", "postgresql") or connection.needs_rollback:
+        return False
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        return False
+    table = connection.ops.quote_name(cache._table)  # from settings, not from a request
+    sql = (
+        f'INSERT INTO {table} ("cache_key", "value", "expires") VALUES (%s, %s, %s) '  # noqa: S608
+        'ON CONFLICT ("cache_key") DO UPDATE SET "value" = EXCLUDED."value", '
+        '"expires" = EXCLUDED."expires"'
+    )
+    # Stored as the database cache stores it (a pickle in base64; no expiry: datetime.max).
+    value = base64.b64encode(pickle.dumps(secrets.token_hex(8), cache.pickle_protocol))
+    never = connection.ops.adapt_datetimefield_value(datetime.datetime.max.replace(microsecond=0))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cache.make_key(GENERATION_KEY), value.decode("latin1"), never])
+    return True
 
 
 def _cache_table_missing(cache) -> bool:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "practicum.demo",
     "practicum.api",
     "practicum.lib.pagecache.PageCacheConfig",  # watches writes in every process
+    "practicum.lib.csrf_tokens.CsrfTokensConfig",  # a CSRF token in one random draw
     "practicum.admin_site.PracticumAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,8 +120,46 @@ def _version(kind: str) -> FrameworkVersion | None:
     return None if pk is None else FrameworkVersion.from_db(DEFAULT_DB_ALIAS, ["id"], [pk])
 
 
+# What logging or editing a session reads of the relationship chosen: its mentor and dates (the
+# service's checks), and whom to ask for the sign-off, in which language and zone (the email).
+# Both whole rows, joined, are most of two wide models: selecting them was a fifth of a logged
+# session's time. Anything else read later is loaded then, one query (the tests count them).
+SESSION_RELATIONSHIP_FIELDS = (
+    "mentor_id",
+    "supervisor",
+    "started_on",
+    "ended_on",
+    "external_name",
+    "external_email",
+    "supervisor__email",
+    "supervisor__full_name",
+    "supervisor__time_zone",
+    "supervisor__preferred_language",
+)
+
+
+class ChosenRelationship(forms.ModelChoiceField):
+    """The choices are the mentor's relationships (`queryset`); the one chosen is read with
+    only what the session needs of it (`chosen`)."""
+
+    chosen = SupervisionRelationship.objects.none()
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        try:
+            return self.chosen.get(pk=value)
+        except (ValueError, TypeError, ValidationError, SupervisionRelationship.DoesNotExist):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class SessionForm(forms.Form):
-    relationship = forms.ModelChoiceField(
+    relationship = ChosenRelationship(
         label=_("Supervisor"), queryset=SupervisionRelationship.objects.none()
     )
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
@@ -174,11 +213,11 @@ class SessionForm(forms.Form):
     def __init__(self, *args, mentor: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.mentor = mentor
-        self.fields["relationship"].queryset = (
-            SupervisionRelationship.objects.filter(mentor=mentor)
-            .select_related("supervisor")
-            .defer(*CONTRACT)  # four decryptions a session, for nothing
-        )
+        mine = SupervisionRelationship.objects.filter(mentor=mentor).select_related("supervisor")
+        self.fields["relationship"].queryset = mine.defer(
+            *CONTRACT
+        )  # four decryptions, for nothing
+        self.fields["relationship"].chosen = mine.only(*SESSION_RELATIONSHIP_FIELDS)
         # Which versions are in force, by id (kept per process, `current_pk`): loading the rows
         # would read both whole documents on every save, for their id alone.
         competencies = _version(FrameworkVersion.Kind.COMPETENCIES)

@@ -1,6 +1,7 @@
 import datetime
 import re
 import threading
+import zoneinfo
 
 import pytest
 from django.core import mail
@@ -147,6 +148,36 @@ def test_logging_a_session_sends_it_to_the_supervisor(client, mentor, supervisor
     run_tasks()
     assert mail.outbox[-1].to == [supervisor.email]
     assert "Re-contract" not in mail.outbox[-1].body  # reflections never leave the platform
+
+
+def test_logging_a_session_reads_the_relationship_once_with_what_the_email_needs(
+    client, mentor, supervisor, run_tasks
+):
+    supervisor.preferred_language = "es"
+    supervisor.time_zone = "America/Mexico_City"
+    supervisor.save()
+    relationship = declare(mentor, supervisor=supervisor)
+    client.force_login(mentor)
+    client.post(reverse("practice:session_create"), session_post(relationship, start_time="09:00"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("practice:session_create"),
+            session_post(relationship, start_time="11:00", names_checked="on"),
+        )
+    assert response.status_code == 302
+    selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    # The request's session and user, then the relationship with its supervisor: nothing the
+    # sign-off email reads of them (address, name, language, zone) is loaded again.
+    assert len(selects) == 3, selects
+    assert '"practice_supervisionrelationship"' in selects[2]
+    assert '"accounts_user"."bio"' not in selects[2]  # only what the session needs
+    run_tasks()
+    sent = mail.outbox[-1]
+    assert sent.to == [supervisor.email] and mentor.get_full_name() in sent.subject
+    session = SupervisionSession.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    there = session.starts_at.astimezone(zoneinfo.ZoneInfo("America/Mexico_City"))
+    assert there.strftime("%H:%M") in sent.body  # in the supervisor's own zone
+    assert "Duración" in sent.body  # and language
 
 
 def test_start_time_is_read_in_the_mentors_zone(client, mentor, supervisor):

@@ -258,7 +258,7 @@ def wrk(url: str, *, cookie: str | None, csrf: str, script: str | None, fx_rel, 
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     # A scripted write that did not do what it should (log_session.lua: not a 302; targets.lua:
-    # not its success, or past its slice of targets).
+    # a 2xx or 3xx that is not its success; past its slice of targets it asks for a 404).
     unexpected = re.search(r"Unexpected answers: (\d+)", out)
     return rps, p99, sum(int(m.group(1)) for m in (bad, unexpected) if m)
 

@@ -4,9 +4,10 @@
 -- 1-based, inclusive: every run has lines of its own), BENCH_THREADS (wrk's -t: thread t takes
 -- lines first + t, first + t + threads, ...), BENCH_CSRF, BENCH_EXPECT_STATUS and
 -- BENCH_EXPECT_TEXT (a success: that status, and the text in the body or the Location header).
--- Anything else (a form error answers 200 too, which wrk counts as a success) is counted and
--- printed as "Unexpected answers: N" for bench/run.py to report; so is each request past the
--- slice, which is sent where it answers 404 rather than repeat or take another run's write.
+-- Any other 2xx or 3xx (a form error answers 200 too, which wrk counts as a success) is counted
+-- and printed as "Unexpected answers: N" for bench/run.py to add to wrk's own non-2xx/3xx count.
+-- A request past the slice is sent where it answers 404 (so counted by wrk) rather than repeat
+-- or take another run's write, and the number of them is printed.
 local threads = {}
 id = 0
 
@@ -55,6 +56,9 @@ request = function()
 end
 
 response = function(status, headers, body)
+  if status >= 400 then
+    return -- wrk counts these itself ("Non-2xx or 3xx responses")
+  end
   if status ~= expect_status then
     unexpected = unexpected + 1
   elseif expect_text ~= "" then

@@ -183,7 +183,9 @@ lock: $(VENV)/.python
 clean:
 	rm -rf .venv .venv-3.* db.sqlite3* var/
 
-# Speed as a ratio to a bare Django view on the same database (needs wrk: apt-get install wrk).
+# Speed as a ratio to a bare Django view on the same database (needs wrk: apt-get install wrk):
+# member and public pages, and three writes (log a session, sign off, book), each request a real
+# write of its own (bench/run.py says how).
 # Takes about 40 minutes with the defaults; BENCH_SIZES=small BENCH_DURATION=5 for a quick look.
 bench: install
 	$(BIN)/python bench/run.py

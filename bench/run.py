@@ -13,9 +13,17 @@ BENCH_ROUNDS (3), BENCH_SESSIONS (2000000), BENCH_MENTORS (10000), BENCH_BIG (20
 BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/practicum_bench), BENCH_PORT (8931, and the
 next for the ceiling), BENCH_OFFSET_START (0: the
 first scripted run's place in the log; a write that answers anything but its redirect is
-counted under "errors"), BENCH_PAGE_CACHE (on; "on,off"
-also measures every page with the page cache switched off, i.e. what a first visit or the first
-visit after a write costs).
+counted under "errors"), BENCH_WRITE_RATE (1000: the writes a second each scripted run of
+sign-off and booking has targets for; more is counted under "errors"), BENCH_PAGE_CACHE (on;
+"on,off" also measures every page with the page cache switched off, i.e. what a first visit or
+the first visit after a write costs).
+
+The writes (POST) are scripted (bench/*.lua): every request of every run does a real, distinct
+write that succeeds. Logging a session makes up a new start time per request
+(log_session.lua); signing off and booking need a pending session or a free slot each, made in
+bulk before each block by bench/writes.py (pending sessions of bench-only mentors with the demo
+supervisor; free slots of bench-only supervisors, each booked by its own bench-only mentor) and
+replayed a line a request by targets.lua, each run from its own slice.
 """
 
 from __future__ import annotations
@@ -131,9 +139,15 @@ print("FIXTURES" + json.dumps(out))
 """
 
 
-def fixtures(env: dict) -> dict:
+def fixtures(env: dict, writes: int) -> dict:
     text = manage(env, "shell", "-c", FIXTURES, capture=True)
-    return json.loads(text.split("FIXTURES", 1)[1])
+    fx = json.loads(text.split("FIXTURES", 1)[1])
+    # Targets for the scripted sign-offs and bookings: `writes` of each (bench/writes.py).
+    VAR.mkdir(parents=True, exist_ok=True)
+    made = {**env, "BENCH_WRITE_TARGETS": str(writes), "BENCH_TARGETS_DIR": str(VAR)}
+    text = manage(made, "shell", "-c", (ROOT / "bench" / "writes.py").read_text(), capture=True)
+    fx["writes"] = json.loads(text.split("WRITES", 1)[1])
+    return fx
 
 
 def pages(fx: dict, size: str) -> list[tuple[str, str, str | None, str | None]]:
@@ -157,6 +171,10 @@ def pages(fx: dict, size: str) -> list[tuple[str, str, str | None, str | None]]:
         )
     if mine.get("relationship"):
         listed.append(("log a session (POST)", "/mentor/log/new/", who, "log_session.lua"))
+    # Each request its own target (and cookie) from the file: the path here is only wrk's URL.
+    if "sign_off" in fx["writes"]:
+        listed.append(("sign off a session (POST)", "/", None, "targets.lua:sign_off"))
+    listed.append(("book a session (POST)", "/", None, "targets.lua:book"))
     return listed
 
 
@@ -196,12 +214,39 @@ class Server:
 # wrk counts as a success (earlier rounds measured that error page, not a write).
 # BENCH_OFFSET_START moves them all on, for a database already measured once.
 _scripted_runs = itertools.count(int(os.environ.get("BENCH_OFFSET_START", "0")))
+# Sign-off and booking targets a run has per second it lasts (targets.lua): a run that writes
+# faster runs out, and what it sends past its slice is counted under "errors".
+WRITE_RATE = int(os.environ.get("BENCH_WRITE_RATE", "1000"))
+WARM_UP = 2  # seconds of each page before the rounds
 
 
-def wrk(url: str, *, cookie: str | None, csrf: str, script: str | None, fx_rel, duration: int):
+class Targets:
+    """One write's file of targets (bench/writes.py), handed out a slice a run."""
+
+    def __init__(self, made: dict):
+        self.made = made
+        self.next = 1  # targets.lua counts lines from 1
+
+    def env(self, duration: int) -> dict:
+        first, self.next = self.next, self.next + duration * WRITE_RATE
+        return {
+            "BENCH_TARGETS": self.made["file"],
+            "BENCH_FIRST": str(first),
+            "BENCH_LAST": str(min(self.next - 1, self.made["count"])),
+            "BENCH_THREADS": "2",
+            "BENCH_EXPECT_STATUS": str(self.made["status"]),
+            "BENCH_EXPECT_TEXT": self.made["text"],
+        }
+
+
+def wrk(url: str, *, cookie: str | None, csrf: str, script: str | None, fx_rel, duration: int,
+        targets: Targets | None = None):  # fmt: skip
     cmd = ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", url]
     env = {**os.environ}
-    if script:
+    if targets is not None:
+        cmd[1:1] = ["-s", str(ROOT / "bench" / script.split(":")[0])]
+        env.update(BENCH_CSRF=csrf, **targets.env(duration))
+    elif script:
         cmd[1:1] = ["-s", str(ROOT / "bench" / script)]
         env.update(BENCH_COOKIE=f"sessionid={cookie}; csrftoken={csrf}", BENCH_CSRF=csrf,
                    BENCH_RELATIONSHIP=str(fx_rel),
@@ -212,7 +257,8 @@ def wrk(url: str, *, cookie: str | None, csrf: str, script: str | None, fx_rel, 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    # A scripted write that did not do what it should (log_session.lua: not a 302).
+    # A scripted write that did not do what it should (log_session.lua: not a 302; targets.lua:
+    # a 2xx or 3xx that is not its success; past its slice of targets it asks for a 404).
     unexpected = re.search(r"Unexpected answers: (\d+)", out)
     return rps, p99, sum(int(m.group(1)) for m in (bad, unexpected) if m)
 
@@ -244,8 +290,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def measure(db: str, size: str, cache: str, prod: dict, duration: int, rounds: int) -> list[dict]:
-    fx = fixtures(prod)
+    fx = fixtures(prod, writes=(WARM_UP + rounds * duration) * WRITE_RATE)
     listed = pages(fx, size)
+    targets = {
+        script: Targets(fx["writes"][script.split(":")[1]])
+        for _label, _path, _who, script in listed
+        if script and script.startswith("targets.lua:")
+    }
     site = Server("practicum.wsgi", SITE_PORT, prod)
     ceiling = Server("bench.ceiling.wsgi", CEILING_PORT, prod)
     results = {label: [] for label, *_ in listed}
@@ -259,6 +310,7 @@ def measure(db: str, size: str, cache: str, prod: dict, duration: int, rounds: i
             script=script,
             fx_rel=fx.get(who or "mentor", {}).get("relationship"),
             duration=seconds,
+            targets=targets.get(script),
         )
 
     try:
@@ -266,7 +318,7 @@ def measure(db: str, size: str, cache: str, prod: dict, duration: int, rounds: i
         base = f"http://127.0.0.1:{CEILING_PORT}/"
         wrk(base, cookie=None, csrf="", script=None, fx_rel=None, duration=2)  # warm-up
         for _label, path, who, script in listed:  # warm-up
-            hit(path, who, script, 2)
+            hit(path, who, script, WARM_UP)
         for _ in range(rounds):
             ceiling_rps, ceiling_p99, _bad = wrk(
                 base, cookie=None, csrf="", script=None, fx_rel=None, duration=duration

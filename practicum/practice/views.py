@@ -37,13 +37,16 @@ def _get_session_for_mentor(request, pk: int) -> SupervisionSession:
     )
 
 
-def _get_session_for_supervisor(request, pk: int) -> SupervisionSession:
-    # The supervisor's pages show the facts, never the mentor's (encrypted) notes: not read.
-    return get_object_or_404(
-        SupervisionSession.objects.select_related("mentor").defer(*services.MENTOR_NOTES),
-        pk=pk,
-        relationship__supervisor=request.user,
-    )
+def _get_session_for_supervisor(request, pk: int, *, facts: bool = True) -> SupervisionSession:
+    """A session the user supervises, or a 404. `facts=False` reads only its status: a decision's
+    service locks the row and reads what it needs itself, so the facts would be read twice."""
+    sessions = SupervisionSession.objects.filter(relationship__supervisor=request.user)
+    if facts:
+        # The supervisor's pages show the facts, never the mentor's (encrypted) notes: not read.
+        sessions = sessions.select_related("mentor").defer(*services.MENTOR_NOTES)
+    else:
+        sessions = sessions.only("status")
+    return get_object_or_404(sessions, pk=pk)
 
 
 @member_required(Role.MENTOR)
@@ -279,7 +282,9 @@ def sign_off_queue(request):
     return render(request, "practice/sign_off_queue.html", {"page": page})
 
 
-def _decide(request, session, *, by=None, link=None, template: str, extra: dict):
+def _decide(request, session, *, by=None, link=None, template: str, extra: dict, facts=None):
+    """The sign-off form and its decision. `facts`, given when `session` was read without them,
+    reads them for the form shown again (an error)."""
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision = services.SignOffDecision(
@@ -297,12 +302,16 @@ def _decide(request, session, *, by=None, link=None, template: str, extra: dict)
             add_service_errors(form, error)
         else:
             return render(request, "practice/sign_off_done.html", {"session": session, **extra})
+    if facts is not None:
+        session = facts()
     return render(request, template, {"form": form, "session": session, **extra})
 
 
 @member_required(Role.SUPERVISOR)
 def sign_off_session(request, pk: int):
-    session = _get_session_for_supervisor(request, pk)
+    # A decision (POST) reads the entry's status only; the page, on GET or with an error, its facts.
+    deciding = request.method == "POST"
+    session = _get_session_for_supervisor(request, pk, facts=not deciding)
     if session.status != SupervisionSession.Status.PENDING:
         messages.info(request, _("This session has already been signed off."))
         return redirect("practice:sign_off_queue")
@@ -312,6 +321,7 @@ def sign_off_session(request, pk: int):
         by=request.user,
         template="practice/sign_off_form.html",
         extra={"external": False},
+        facts=(lambda: _get_session_for_supervisor(request, pk)) if deciding else None,
     )
 
 

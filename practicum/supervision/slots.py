@@ -82,6 +82,31 @@ def expand_windows(
     return sorted(found)
 
 
+def is_slot(
+    windows: Iterable, exceptions: Iterable, *, slot_minutes: int, moment: datetime.datetime
+) -> bool:
+    """Whether `moment` is one of the slots `expand_windows` gives, answered from the moment's
+    own wall-clock time in each window's zone instead of stepping through the window's day: on
+    the window's weekday, a whole number of slots after it opens, ending by its close, a time
+    that exists that day (the first time when it happens twice), and on no excepted day."""
+    exceptions = list(exceptions)
+    step = datetime.timedelta(minutes=slot_minutes)
+    for window in windows:
+        zone = zoneinfo.ZoneInfo(window.time_zone)
+        day = moment.astimezone(zone).date()
+        if day.weekday() != window.weekday:
+            continue
+        at = moment.astimezone(zone).replace(tzinfo=None, fold=0)
+        opens = datetime.datetime.combine(day, window.start_time)
+        if at < opens or at + step > datetime.datetime.combine(day, window.end_time):
+            continue
+        if (at - opens) % step or wall_clock_to_utc(day, at.time(), zone) != moment:
+            continue
+        if not _is_excepted(moment, exceptions):
+            return True
+    return False
+
+
 def _is_excepted(moment: datetime.datetime, exceptions: list) -> bool:
     for exception in exceptions:
         day = moment.astimezone(zoneinfo.ZoneInfo(exception.time_zone)).date()

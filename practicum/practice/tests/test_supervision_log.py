@@ -277,9 +277,33 @@ def test_a_dispute_needs_a_reason(client, mentor, supervisor):
     url = reverse("practice:sign_off_session", args=[session.pk])
     response = client.post(url, {"decision": "dispute", "reason": " "})
     assert "Say why" in str(response.context["form"].errors)
+    # The form shown again has the entry's facts (a decision alone reads only its status).
+    assert "Boundaries with a sponsor" in response.content.decode()
+    assert mentor.get_full_name() in response.content.decode()
     client.post(url, {"decision": "dispute", "reason": "We met for 45 minutes."})
     session.refresh_from_db()
     assert session.status == "disputed" and session.dispute_reason == "We met for 45 minutes."
+
+
+def test_a_sign_off_reads_the_entry_once_before_the_service_locks_it(
+    client, mentor, supervisor, django_assert_max_num_queries
+):
+    session = log(mentor, declare(mentor, supervisor=supervisor))
+    client.force_login(supervisor)
+    url = reverse("practice:sign_off_session", args=[session.pk])
+    client.get(url)  # the browser's way in; the session remembers roles and pledge
+    with django_assert_max_num_queries(12) as queries:
+        response = client.post(url, {"decision": "confirm"})
+    assert "You confirmed the session" in response.content.decode()
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"practice_supervisionsession"' in q["sql"]
+    ]
+    # The view's access and status check, then the service's locked read; the mentor is
+    # joined once, by the service, which needs them (the email).
+    assert len(reads) == 2
+    assert '"accounts_user"' not in reads[0]
 
 
 def test_another_supervisor_cannot_see_or_sign_the_session(client, mentor, supervisor, frameworks):

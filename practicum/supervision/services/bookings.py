@@ -87,19 +87,21 @@ def _check_slot(
     its day, and the active bookings of either person that could overlap it."""
     supervisor = profile.user
     day = datetime.timedelta(days=1)
-    # Whether a moment is a slot does not depend on the range expanded: only its own minute.
-    offered = slot_math.expand_windows(
-        AvailabilityWindow.objects.filter(supervisor=supervisor),
+    # In any zone (offsets within a day of UTC) the slot falls on its UTC weekday or one either
+    # side: windows on other days cannot offer it.
+    weekday = starts_at.astimezone(datetime.UTC).weekday()
+    weekdays = sorted({(weekday + shift) % 7 for shift in (-1, 0, 1)})
+    offered = slot_math.is_slot(
+        AvailabilityWindow.objects.filter(supervisor=supervisor, weekday__in=weekdays),
         AvailabilityException.objects.filter(
             supervisor=supervisor,
             ends_on__gte=(starts_at - 2 * day).date(),
             starts_on__lte=(starts_at + 2 * day).date(),
         ),
         slot_minutes=profile.slot_minutes,
-        start=starts_at,
-        end=starts_at + datetime.timedelta(minutes=1),
+        moment=starts_at,
     )
-    if starts_at not in {s.starts_at for s in offered}:
+    if not offered:
         raise ValidationError(
             _("That time is not one of %(name)s’s slots. Please choose from the list.")
             % {"name": supervisor.get_full_name()}
@@ -132,12 +134,10 @@ def _check_slot(
 
 def _locked_profile(supervisor: User) -> SupervisorProfile:
     # The supervisor's profile is the row that decides: bookings of one supervisor queue here.
-    profile = (
-        SupervisorProfile.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .filter(user=supervisor)
-        .first()
-    )
+    # Its user is `supervisor`, whose status and roles the checks below read: not read again.
+    profile = SupervisorProfile.objects.select_for_update().filter(user=supervisor).first()
+    if profile is not None:
+        profile.user = supervisor
     if (
         profile is None
         or not profile.is_listed

@@ -152,6 +152,30 @@ def test_the_booking_page_books_and_shows_both_times(client, sam, frameworks):
     assert "(America/New_York)" in page and "09:00 (Europe/London)" in page
 
 
+def test_a_booking_reads_the_supervisor_once_and_only_their_windows_that_day(
+    client, sam, mentor, django_assert_max_num_queries
+):
+    client.force_login(mentor)
+    client.get(reverse("supervision:book", args=[sam.public_id]))  # roles and pledge remembered
+    when = monday_nine()
+    with django_assert_max_num_queries(16) as queries:
+        response = client.post(
+            reverse("supervision:book", args=[sam.public_id]),
+            {"starts_at": when.astimezone(UTC).isoformat(), "confirm": "yes"},
+        )
+    assert response.status_code == 302 and Booking.objects.get().starts_at == when
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The view's read finds the profile and its user; the service's locks the profile alone.
+    profile_reads = [
+        q for q in sql if q.startswith("SELECT") and '"supervision_supervisorprofile"' in q
+    ]
+    assert len(profile_reads) == 2
+    assert '"accounts_user"' not in profile_reads[1]
+    # The slot is checked against the windows of its day and the days either side only.
+    windows = [q for q in sql if "supervision_availabilitywindow" in q]
+    assert len(windows) == 1 and "weekday" in windows[0]
+
+
 def test_a_taken_slot_says_just_taken(client, sam, mentor, other_mentor):
     when = monday_nine()
     book(other_mentor, sam, when)

@@ -168,3 +168,58 @@ def rules_model():
     from practicum.supervision.models import ReflectionModel
 
     return ReflectionModel.objects.get(code="reflective-conversation")
+
+
+@pytest.mark.parametrize(
+    "zone, first_day",
+    [
+        (LONDON, datetime.date(2027, 3, 27)),  # spring forward, 01:00 skipped
+        (LONDON, datetime.date(2027, 10, 30)),  # fall back, 01:00-02:00 twice
+        (NEW_YORK, datetime.date(2027, 3, 13)),
+        (NEW_YORK, datetime.date(2027, 11, 6)),
+        ("Australia/Lord_Howe", datetime.date(2027, 4, 3)),  # a 30-minute change
+        ("Asia/Kolkata", datetime.date(2027, 1, 4)),  # a half-hour offset, no change
+        ("Pacific/Kiritimati", datetime.date(2027, 1, 4)),  # UTC+14: the day after UTC's
+        ("Pacific/Pago_Pago", datetime.date(2027, 1, 4)),  # UTC-11: the day before UTC's
+    ],
+)
+@pytest.mark.parametrize("slot_minutes", [30, 45, 90])
+def test_a_moment_is_a_slot_exactly_when_the_expanded_windows_offer_it(
+    zone, first_day, slot_minutes
+):
+    """The booking check answers from the moment alone (slots.is_slot); the pages expand the
+    windows. Every 5 minutes over three days around a clock change, and a second off each
+    slot, the two agree."""
+
+    class Window:
+        def __init__(self, weekday, start, end):
+            self.weekday, self.time_zone = weekday, zone
+            self.start_time, self.end_time = start, end
+
+    class DayOff:
+        time_zone = zone
+        starts_on = ends_on = first_day + datetime.timedelta(days=2)
+
+    windows = [
+        Window(day, datetime.time(h), datetime.time(h + 3, 10))
+        for day in range(7)
+        for h in (0, 1, 9, 20)
+    ]
+    start = datetime.datetime.combine(first_day, datetime.time(), tzinfo=UTC)
+    start -= datetime.timedelta(days=1)
+    end = start + datetime.timedelta(days=4)
+    offered = {
+        s.starts_at
+        for s in slots.expand_windows(
+            windows, [DayOff()], slot_minutes=slot_minutes, start=start, end=end
+        )
+    }
+    assert offered
+    moment = start
+    while moment < end:
+        for probe in (moment, moment + datetime.timedelta(seconds=1)):
+            found = slots.is_slot(windows, [DayOff()], slot_minutes=slot_minutes, moment=probe)
+            assert found == (probe in offered), probe
+        moment += datetime.timedelta(minutes=5)
+    for slot in offered:  # a 45- or 90-minute grid falls off the 5-minute probes
+        assert slots.is_slot(windows, [DayOff()], slot_minutes=slot_minutes, moment=slot)

@@ -116,10 +116,10 @@ test-postgres: install
 # worksteal: the page checks of one role take minutes, most other browser tests seconds; a worker
 # that runs out takes half of the other's queue (each worker has its own live server and database).
 test-browser: install
-	@if [ -x /usr/bin/chromium ]; then \
+	@if [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-headless-shell ]; then \
 	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) $(NO_MIGRATIONS) --dist worksteal; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
-	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium)"; fi
+	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium chromium-headless-shell)"; fi
 
 # The non-browser suite again on every other supported Python this machine has (TEST_PYTHONS,
 # all by default), each in its own venv (.venv-3.12, ...). A pythonX.Y on PATH counts when it

@@ -36,12 +36,27 @@ def _axe_script() -> str:
     return Axe().axe_script
 
 
+# null when the page has no axe yet (a context without the init script below).
+RUN_AXE = "(options) => window.axe ? axe.run(document, options).then(r => r.violations) : null"
+
+
 def axe_violations(page, options: dict = AXE_OPTIONS) -> list[dict]:
     """axe-core's violations on the page as it is now. Only the violations cross back from the
     browser: the whole result (every rule that passed or did not apply, with its description)
-    is most of what `Axe.run` ships and parses, on every page of the suite's page checks."""
-    page.evaluate(_axe_script())
-    return page.evaluate("(options) => axe.run(document, options).then(r => r.violations)", options)
+    is most of what `Axe.run` ships and parses, on every page of the suite's page checks.
+    axe comes with the page when its context has `with_axe`; else it is sent now."""
+    violations = page.evaluate(RUN_AXE, options)
+    if violations is None:
+        page.evaluate(_axe_script())
+        violations = page.evaluate(RUN_AXE, options)
+    return violations
+
+
+def with_axe(page) -> None:
+    """Every document the page's context opens from now on starts with axe-core loaded (as
+    Playwright's init script, before the page's own scripts): a page walk then does not send
+    axe's 570 kB from the test to the browser for each page (about 45 ms of CPU a page)."""
+    page.context.add_init_script(_axe_script())
 
 
 # The widest element that is not inside a scrolling table box: named in the failure message.
@@ -62,6 +77,7 @@ WIDEST = """(width) => {
 def check_pages(page, paths) -> tuple[dict, int]:
     """Problems by path (axe violations, then the reflow failure) and how many pages were seen."""
     found, seen = {}, 0
+    with_axe(page)
     for path in paths:
         page.set_viewport_size({"width": WIDE, "height": 800})
         if not visit(page, path):

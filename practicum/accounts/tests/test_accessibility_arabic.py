@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from practicum.accounts.models import User
 from practicum.accounts.tests.object_pages import OBJECT_PAGES
-from practicum.accounts.tests.page_checks import WIDE, axe_violations
+from practicum.accounts.tests.page_checks import WIDE, axe_violations, with_axe
 from practicum.accounts.tests.site_pages import (
     PERSONAS,
     checked_by,
@@ -128,6 +128,7 @@ DIRECTION = "() => ['dir', 'lang'].map(name => document.documentElement.getAttri
 def check_arabic_pages(page, paths) -> tuple[dict, int]:
     found, seen = {}, 0
     page.set_viewport_size({"width": WIDE, "height": 800})
+    with_axe(page)
     for path in paths:
         if not visit(page, path):
             continue

@@ -123,6 +123,9 @@ def test_an_external_supervisor_confirms_from_the_emailed_link(
 
     page.reload()
     page.get_by_text("It lasted 30 minutes.").wait_for()
+    # The page loads its reflections after it shows (htmx): let that finish, or the test's
+    # database is reset under it (a 500 in the console, seen once in CI).
+    page.wait_for_load_state("networkidle")
     other_page.goto(link)
     other_page.get_by_role("heading", name="This link no longer works").wait_for()
 

@@ -86,21 +86,12 @@ DB_NAME = DB_URL.rsplit("/", 1)[1]
 
 SETUP = r"""
 import datetime, json, secrets
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from bench.signed_in import cookie
 from practicum.accounts.models import Role
 from practicum.practice import services
 from practicum.supervision.models import SupervisorProfile
 from practicum.supervision.tests.conftest import make_supervisor
 from conftest import make_user
-
-def cookie(user):
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    return s.session_key
 
 every_day = tuple((d, "00:00", "23:30") for d in range(7))
 sam = make_supervisor("sam@faults.test", name="Sam Supervisor", zone="UTC", windows=every_day,

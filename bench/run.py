@@ -101,18 +101,9 @@ def fresh_database(kind: str) -> str:
 
 FIXTURES = r"""
 import json, secrets
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from bench.signed_in import cookie
 from practicum.accounts.models import User, Role
 from practicum.practice.models import SupervisionSession, SupervisionRelationship
-
-def cookie(user):
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.create()
-    return s.session_key
 
 out = {"csrf": secrets.token_hex(16)}
 def person(key, email):

@@ -22,14 +22,13 @@ import json
 import os
 import random
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from bench.signed_in import cookie
 from practicum.accounts.models import Role, RoleGrant, User
 from practicum.frameworks.models import PledgeAcceptance
 from practicum.frameworks.services import current_code
@@ -53,15 +52,6 @@ folder = os.environ["BENCH_TARGETS_DIR"]
 code = current_code()
 now = timezone.now()
 random.seed(wanted)
-
-
-def cookie(user):
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 def people(kind, roles):

@@ -68,8 +68,16 @@ LEXICAL_WEIGHT = 0.05  # words shared with the clause or its section title
 # cosine also counts what every mentor's text shares ("my mentee", a meeting, a worry).
 HEAD_WEIGHT = 2.0
 HEAD_RIDGE = 0.5  # how strongly the read-out is held towards zero (ridge regression)
+# Worked examples (`lens/examples/`) teach the read-out how mentors actually put a dilemma: a
+# first-person account with its context, where a situation is a short phrase. Each counts as
+# this many situations.
+EXAMPLE_WEIGHT = 2.0
+# Words shared with the clause's everyday situations and worked examples (BM25 over them,
+# scaled to 0..1 by the best clause): "laptop" or "LinkedIn" say more than any word of the Code.
+SITUATION_LEXICAL_WEIGHT = 0.2
 
 LENS_DIR = Path(__file__).resolve().parent / "lens"
+EXAMPLES_DIR = LENS_DIR / "examples"
 SPAN_WORDS = 10  # a span is about this many words of the clause...
 SPAN_STRIDE = 5  # ...starting every this many words
 WHOLE_TEXT_WORDS = 160  # up to this many words, the text is encoded whole
@@ -104,6 +112,16 @@ class SearchHit:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class WorkedExample:
+    """A dilemma in a mentor's own words and the clause(s) it is about (our training data)."""
+
+    text: str
+    clauses: tuple[str, ...]
+    english: bool
+    source: str  # the file it comes from, so the evaluation can leave one file out
+
+
 @dataclass
 class ClauseIndex:
     clauses: list[EthicsClause]
@@ -117,6 +135,8 @@ class ClauseIndex:
     situations: list[str]
     openings: list[str]  # each clause's first words, the reason when it lists no situation
     bm25: BM25Index
+    # BM25 over each clause's English situations and worked examples together.
+    situation_bm25: BM25Index | None = None
     # The read-outs (`fit_head`): for English text (both models, weighted as the text is) and
     # for any other language (the multilingual model alone), each (dims + 1, clauses).
     head_english: np.ndarray | None = None
@@ -184,9 +204,38 @@ def other_language_situations(version: str) -> dict[str, list[str]]:
     return _situations_file(version)[2]
 
 
+@memoise
+def _examples_files(version: str) -> tuple[str, tuple[WorkedExample, ...]]:
+    folder = EXAMPLES_DIR / f"code_of_ethics-{version}"
+    digest = hashlib.sha256()
+    found: list[WorkedExample] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        raw = path.read_text(encoding="utf-8")
+        digest.update(f"{path.name}\n{raw}\n".encode())
+        doc = load_yaml(raw) or {}
+        english = str(doc.get("language") or "en") == "en"
+        for item in doc.get("dilemmas") or []:
+            found.append(
+                WorkedExample(
+                    text=" ".join(str(item["text"]).split()),
+                    clauses=tuple(str(c) for c in item["clauses"]),
+                    english=english,
+                    source=path.stem,
+                )
+            )
+    return digest.hexdigest(), tuple(found)
+
+
+def examples(version: str) -> list[WorkedExample]:
+    """The worked examples for a Code version (our data; may be empty)."""
+    return list(_examples_files(version)[1])
+
+
 def _cache_key(framework: FrameworkVersion) -> str:
+    version = framework.version
     digest = hashlib.sha256(
-        f"v5|{framework.content_hash}|{_situations_file(framework.version)[0]}|{MODEL_NAME}".encode()
+        f"v6|{framework.content_hash}|{_situations_file(version)[0]}|"
+        f"{_examples_files(version)[0]}|{MODEL_NAME}".encode()
     ).hexdigest()[:32]
     return f"clause-vectors:{digest}"
 
@@ -196,11 +245,13 @@ def build_index(
     *,
     situations: dict[str, list[str]] | None = None,
     other_situations: dict[str, list[str]] | None = None,
+    examples: list[WorkedExample] | tuple[WorkedExample, ...] = (),
     cache_key: str | None = None,
 ) -> ClauseIndex:
     """The clause side of the ranker: vectors of each clause and of its everyday situations
-    (in English, then in other languages), and BM25. With `cache_key`, vectors come from
-    memory or the cache table when there."""
+    (in English, then in other languages), the read-out fitted on those and on the worked
+    examples, and BM25. With `cache_key`, vectors come from memory or the cache table when
+    there."""
     listed: list[str] = []
     listed_owner: list[int] = []
     listed_other: list[bool] = []
@@ -210,7 +261,9 @@ def build_index(
                 listed.append(text)
                 listed_owner.append(index)
                 listed_other.append(other)
-    texts = [c.text for c in clauses] + listed
+    position = {clause.identifier: i for i, clause in enumerate(clauses)}
+    examples = [e for e in examples if any(c in position for c in e.clauses)]
+    texts = [c.text for c in clauses] + listed + [e.text for e in examples]
     expected = len(texts)
     vectors = _VECTORS.get(cache_key) if cache_key else None
     if vectors is None or len(vectors) != expected:
@@ -231,15 +284,37 @@ def build_index(
             _VECTORS[cache_key] = vectors
     owner = np.array(listed_owner, dtype=np.int64)
     other = np.array(listed_other, dtype=bool)
+    situation_end = len(clauses) + len(listed)
     head = _HEADS.get(cache_key) if cache_key else None
     if head is None and clauses:
-        head = fit_head(vectors[: len(clauses)], vectors[len(clauses) :], owner, other)
+        # An example about two clauses teaches both: one row for each.
+        rows = [
+            (i, position[c]) for i, e in enumerate(examples) for c in e.clauses if c in position
+        ]
+        example_rows = np.array([situation_end + i for i, _ in rows], dtype=np.int64)
+        head = fit_head(
+            vectors[: len(clauses)],
+            vectors[len(clauses) : situation_end],
+            owner,
+            other,
+            example_vectors=vectors[example_rows],
+            example_owner=np.array([c for _, c in rows], dtype=np.int64),
+            example_other=np.array([not examples[i].english for i, _ in rows], dtype=bool),
+        )
         if cache_key:
             _HEADS[cache_key] = head
+    documents: dict[int, list[str]] = {}
+    for text, index, is_other in zip(listed, listed_owner, listed_other, strict=True):
+        if not is_other:
+            documents.setdefault(index, []).append(text)
+    for example in examples:
+        for identifier in example.clauses:
+            if example.english and identifier in position:
+                documents.setdefault(position[identifier], []).append(example.text)
     return ClauseIndex(
         clauses=clauses,
         clause_vectors=vectors[: len(clauses)],
-        situation_vectors=vectors[len(clauses) :],
+        situation_vectors=vectors[len(clauses) : situation_end],
         situation_owner=owner,
         situation_other=other,
         head_english=head[0] if head else None,
@@ -250,15 +325,27 @@ def build_index(
             ((i, clause_document(c)) for i, c in enumerate(clauses)),
             stop_words=DOMAIN_STOP_WORDS,
         ),
+        situation_bm25=BM25Index(
+            ((i, " ".join(parts)) for i, parts in sorted(documents.items())),
+            stop_words=DOMAIN_STOP_WORDS,
+        )
+        if documents
+        else None,
     )
 
 
-def _ridge(features: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
+def _ridge(
+    features: np.ndarray, owners: np.ndarray, size: int, weights: np.ndarray | None = None
+) -> np.ndarray:
     """Least squares from the features (and a constant) to each row's clause as a one-hot
-    vector, held towards zero by HEAD_RIDGE: one linear solve, a few milliseconds."""
+    vector, each row counted by its weight, held towards zero by HEAD_RIDGE: one linear solve,
+    a few milliseconds."""
     x = np.hstack([features, np.ones((len(features), 1))]).astype(np.float64)
     targets = np.zeros((len(features), size))
     targets[np.arange(len(features)), owners] = 1.0
+    if weights is not None:
+        root = np.sqrt(weights.astype(np.float64))[:, None]
+        x, targets = x * root, targets * root
     penalty = np.full(x.shape[1], HEAD_RIDGE)
     penalty[-1] = 0.0  # the constant is not held back
     return np.linalg.solve(x.T @ x + np.diag(penalty), x.T @ targets).astype(np.float32)
@@ -269,22 +356,39 @@ def fit_head(
     situation_vectors: np.ndarray,
     situation_owner: np.ndarray,
     situation_other: np.ndarray,
+    *,
+    example_vectors: np.ndarray | None = None,
+    example_owner: np.ndarray | None = None,
+    example_other: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two linear read-outs from a text's vector to the clauses, fitted on the clauses' own
-    texts and their everyday situations (never on the evaluation dilemmas): one for English
-    text, on both models' vectors weighted as `_text_vector` weighs them and on the English
-    situations only; one for other languages, on the multilingual model's vectors of every
-    situation (it reads them all alike)."""
+    texts, their everyday situations and the worked examples (never on the held-out
+    evaluation dilemmas): one for English text, on both models' vectors weighted as
+    `_text_vector` weighs them and on the English rows only; one for other languages, on the
+    multilingual model's vectors of every row (it reads them all alike)."""
     size = len(clause_vectors)
     split = embeddings.DIMENSIONS
     english_weight, multilingual_weight = ENGLISH_MODEL_WEIGHTS
+    if example_vectors is None or not len(example_vectors):
+        example_vectors = np.zeros((0, clause_vectors.shape[1]), dtype=np.float32)
+        example_owner = np.zeros(0, dtype=np.int64)
+        example_other = np.zeros(0, dtype=bool)
     own = np.arange(size)
     english = ~situation_other.astype(bool)
-    rows = np.vstack([clause_vectors, situation_vectors[english]])
+    english_examples = ~example_other.astype(bool)
+    rows = np.vstack(
+        [clause_vectors, situation_vectors[english], example_vectors[english_examples]]
+    )
+    owners = np.concatenate([own, situation_owner[english], example_owner[english_examples]])
+    weights = np.ones(len(rows))
+    weights[len(rows) - int(english_examples.sum()) :] = EXAMPLE_WEIGHT
     weighted = np.hstack([rows[:, :split] * english_weight, rows[:, split:] * multilingual_weight])
-    head_english = _ridge(weighted, np.concatenate([own, situation_owner[english]]), size)
-    rows = np.vstack([clause_vectors, situation_vectors])[:, split:] * OTHER_MODEL_WEIGHTS[1]
-    head_other = _ridge(rows, np.concatenate([own, situation_owner]), size)
+    head_english = _ridge(weighted, owners, size, weights)
+    rows = np.vstack([clause_vectors, situation_vectors, example_vectors])[:, split:]
+    owners = np.concatenate([own, situation_owner, example_owner])
+    weights = np.ones(len(rows))
+    weights[len(rows) - len(example_vectors) :] = EXAMPLE_WEIGHT
+    head_other = _ridge(rows * OTHER_MODEL_WEIGHTS[1], owners, size, weights)
     return head_english, head_other
 
 
@@ -296,6 +400,7 @@ def clause_index(framework: FrameworkVersion) -> ClauseIndex:
         clauses,
         situations=situations(framework.version),
         other_situations=other_language_situations(framework.version),
+        examples=examples(framework.version),
         cache_key=_cache_key(framework),
     )
 
@@ -407,6 +512,12 @@ def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]
         for r in ranked:
             lexical[r.key] = r.score / top
     combined = combined + HEAD_WEIGHT * _head_scores(index, vectors, english)
+    if english and index.situation_bm25 is not None:
+        everyday = index.situation_bm25.rank(text)
+        if everyday:
+            top = everyday[0].score
+            for r in everyday:
+                combined[r.key] += SITUATION_LEXICAL_WEIGHT * r.score / top
     return combined + LEXICAL_WEIGHT * lexical, reason, ranked
 
 

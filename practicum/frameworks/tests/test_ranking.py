@@ -13,28 +13,34 @@ from practicum.lib import embeddings
 
 pytestmark = pytest.mark.django_db
 
-# Measured with `python -m practicum.frameworks.eval.run` when the ranker was written (see the
-# README there); a change that drops below these is a regression.
-TOP3_AT_LEAST = 0.90
-TOP5_AT_LEAST = 0.95
+# Measured with `python -m practicum.frameworks.eval.run --set heldout2|heldout3` (see the README
+# there) on dilemmas the ranker never learns from; a change that drops below these is a
+# regression. Those sets are scored, never studied: a failure here says "worse", not "why".
+TOP3_AT_LEAST = 0.80
+TOP5_AT_LEAST = 0.87
 
 
 def identifiers(suggestions) -> list[str]:
     return [s.clause.identifier for s in suggestions]
 
 
-def test_the_evaluation_set_covers_every_section_of_the_code(frameworks):
-    dilemmas = run.load_dilemmas()
-    assert len(dilemmas) >= 40
+def test_the_worked_examples_cover_every_section_of_the_code_in_both_languages(frameworks):
+    examples = ranking.examples("1.0")
+    assert len(examples) >= 150
     sections = {c.identifier.rsplit(".", 1)[0] for c in EthicsClause.objects.all()}
-    covered = {clause.rsplit(".", 1)[0] for d in dilemmas for clause in d.clauses}
-    assert sections <= covered
+    for english in (True, False):
+        some = [e for e in examples if e.english == english]
+        assert some
+        if english:
+            assert sections <= {c.rsplit(".", 1)[0] for e in some for c in e.clauses}
     known = set(EthicsClause.objects.values_list("identifier", flat=True))
-    assert {clause for d in dilemmas for clause in d.clauses} <= known
+    assert {clause for e in examples for clause in e.clauses} <= known
 
 
 def test_the_right_clause_is_near_the_top_for_mentors_own_words(frameworks):
-    dilemmas = run.load_dilemmas()
+    dilemmas = run.load_dilemmas(run.SETS["heldout2"]) + run.load_dilemmas(run.SETS["heldout3"])
+    learnt = {e.text for e in ranking.examples("1.0")}
+    assert not learnt & {d.text for d in dilemmas}  # held out means never learnt from
     found3 = found5 = 0
     for dilemma in dilemmas:
         ranked = identifiers(ranking.suggest_clauses(dilemma.text, limit=5))
@@ -45,20 +51,33 @@ def test_the_right_clause_is_near_the_top_for_mentors_own_words(frameworks):
 
 
 def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
-    # Scored by `run --set heldout|es|heldout2|es2`, never tuned on; only their shape is checked.
+    # Scored by `run --set heldout2|es2|heldout3|es3`, never tuned on; only their shape is
+    # checked here.
     known = set(EthicsClause.objects.values_list("identifier", flat=True))
     sections = {c.rsplit(".", 1)[0] for c in known}
-    heldout = run.load_dilemmas(run.SETS["heldout"])
-    assert len(heldout) >= 24
-    assert sections <= {c.rsplit(".", 1)[0] for d in heldout for c in d.clauses}
-    spanish = run.load_dilemmas(run.SETS["es"])
-    assert len(spanish) >= 10
-    second = run.load_dilemmas(run.SETS["heldout2"])
-    assert len(second) >= 40
-    assert sections <= {c.rsplit(".", 1)[0] for d in second for c in d.clauses}
-    spanish += run.load_dilemmas(run.SETS["es2"])
-    second += run.load_dilemmas(run.SETS["dev2"])
-    assert {c for d in heldout + second + spanish for c in d.clauses} <= known
+    for english, spanish in (("heldout2", "es2"), ("heldout3", "es3")):
+        dilemmas = run.load_dilemmas(run.SETS[english])
+        assert len(dilemmas) >= 40
+        assert sections <= {c.rsplit(".", 1)[0] for d in dilemmas for c in d.clauses}
+        dilemmas += run.load_dilemmas(run.SETS[spanish])
+        assert {c for d in dilemmas for c in d.clauses} <= known
+
+
+def test_one_file_of_examples_can_be_left_out_of_the_read_out():
+    clauses = [c for c in run.code_clauses() if c.identifier in ("1.B.3", "1.C.3")]
+    examples = [
+        ranking.WorkedExample("I left client notes on the train", ("1.B.3",), True, "a"),
+        ranking.WorkedExample("We booked a holiday together", ("1.C.3",), True, "b"),
+        ranking.WorkedExample("Nos fuimos de vacaciones juntos", ("1.C.3",), False, "b"),
+    ]
+    both = ranking.build_index(clauses, examples=examples)
+    one = ranking.build_index(clauses, examples=[e for e in examples if e.source != "b"])
+    assert not np.allclose(both.head_english, one.head_english)
+    assert not np.allclose(both.head_other, one.head_other)
+    # Their words count too: "train" is in no clause, only in an example.
+    found = ranking.rank(both, "notes forgotten on a train", limit=1)
+    assert found[0].clause.identifier == "1.B.3"
+    assert both.situation_bm25.rank("train")[0].key == 0
 
 
 def test_a_spanish_dilemma_finds_its_clause(frameworks):
@@ -216,7 +235,7 @@ def test_the_read_out_is_fitted_once_per_code_version_in_a_process(frameworks, m
     ranking.suggest_clauses("warm up", framework=code)
     fits = []
     real = ranking.fit_head
-    monkeypatch.setattr(ranking, "fit_head", lambda *a: fits.append(1) or real(*a))
+    monkeypatch.setattr(ranking, "fit_head", lambda *a, **kw: fits.append(1) or real(*a, **kw))
     ranking.suggest_clauses("a mentee keeps sending gifts", framework=code)
     ranking.suggest_clauses("my notes are on a shared drive", framework=code)
     assert fits == []

@@ -1,7 +1,7 @@
 """Top-1 / top-3 / top-5 of the clause rankers on the evaluation dilemmas.
 
-    .venv/bin/python -m practicum.frameworks.eval.run [--set heldout|es|heldout2|es2|dev2]
-        [--split dev|test] [--misses]
+    .venv/bin/python -m practicum.frameworks.eval.run
+        [--set heldout|es|heldout2|es2|dev2|heldout3|es3] [--split dev|test] [--misses]
 
 Reads the Code of Ethics from its YAML file (no database needed) and compares the old ranker
 (plain BM25 over clause and section title, as the worksheet used it) with the new one
@@ -29,6 +29,10 @@ SETS = {
     "es2": EVAL_DIR / "heldout2_es.yaml",
     # Written after them, to tune on once the first sets sat at 100%.
     "dev2": EVAL_DIR / "dev2.yaml",
+    # Written fresh from the Code alone, without the situations, the other sets or the ranker's
+    # output, and scored once at the end of the session that asked for them.
+    "heldout3": EVAL_DIR / "heldout3.yaml",
+    "es3": EVAL_DIR / "heldout3_es.yaml",
 }
 KS = (1, 3, 5)
 

@@ -45,7 +45,8 @@ def test_the_right_clause_is_near_the_top_for_mentors_own_words(frameworks):
 
 
 def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
-    # Scored by `run --set heldout|es|heldout2|es2`, never tuned on; only their shape is checked.
+    # Scored by `run --set heldout|es|heldout2|es2|heldout3|es3`, never tuned on; only their shape
+    # is checked.
     known = set(EthicsClause.objects.values_list("identifier", flat=True))
     sections = {c.rsplit(".", 1)[0] for c in known}
     heldout = run.load_dilemmas(run.SETS["heldout"])
@@ -59,6 +60,25 @@ def test_the_held_out_sets_cover_the_code_and_name_real_clauses(frameworks):
     spanish += run.load_dilemmas(run.SETS["es2"])
     second += run.load_dilemmas(run.SETS["dev2"])
     assert {c for d in heldout + second + spanish for c in d.clauses} <= known
+
+
+def test_the_third_held_out_sets_cover_the_code_spread_over_its_clauses(frameworks):
+    # Written from the Code alone and scored once (`run --set heldout3|es3`): only their shape
+    # is checked here. No clause is the right answer of more than two dilemmas.
+    known = set(EthicsClause.objects.values_list("identifier", flat=True))
+    sections = {c.rsplit(".", 1)[0] for c in known}
+    for name, at_least in (("heldout3", 48), ("es3", 14)):
+        dilemmas = run.load_dilemmas(run.SETS[name])
+        assert len(dilemmas) >= at_least, name
+        assert len({d.id for d in dilemmas}) == len(dilemmas), name
+        assert {d.split for d in dilemmas} == {name}
+        assert all(1 <= len(d.clauses) <= 3 for d in dilemmas), name
+        cited = [c for d in dilemmas for c in d.clauses]
+        assert set(cited) <= known, set(cited) - known
+        assert sections <= {c.rsplit(".", 1)[0] for c in cited}, name
+        assert max(cited.count(c) for c in cited) <= 2, name
+    english = run.load_dilemmas(run.SETS["heldout3"])
+    assert known <= {c for d in english for c in d.clauses}
 
 
 def test_a_spanish_dilemma_finds_its_clause(frameworks):

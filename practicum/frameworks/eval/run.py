@@ -28,7 +28,8 @@ SETS = {
     # Written before the fourth round of changes.
     "heldout2": EVAL_DIR / "heldout2.yaml",
     "es2": EVAL_DIR / "heldout2_es.yaml",
-    # Written in the sixth round, fresh, before its changes were scored.
+    # Written fresh in the sixth round from the Code alone, without the situations, the
+    # examples, the other sets or the ranker's output, and scored once at its end.
     "heldout3": EVAL_DIR / "heldout3.yaml",
     "es3": EVAL_DIR / "heldout3_es.yaml",
 }

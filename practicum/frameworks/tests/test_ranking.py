@@ -80,6 +80,25 @@ def test_one_file_of_examples_can_be_left_out_of_the_read_out():
     assert both.situation_bm25.rank("train")[0].key == 0
 
 
+def test_the_third_held_out_sets_cover_the_code_spread_over_its_clauses(frameworks):
+    # Written from the Code alone and scored once (`run --set heldout3|es3`): only their shape
+    # is checked here. No clause is the right answer of more than two dilemmas.
+    known = set(EthicsClause.objects.values_list("identifier", flat=True))
+    sections = {c.rsplit(".", 1)[0] for c in known}
+    for name, at_least in (("heldout3", 48), ("es3", 14)):
+        dilemmas = run.load_dilemmas(run.SETS[name])
+        assert len(dilemmas) >= at_least, name
+        assert len({d.id for d in dilemmas}) == len(dilemmas), name
+        assert {d.split for d in dilemmas} == {name}
+        assert all(1 <= len(d.clauses) <= 3 for d in dilemmas), name
+        cited = [c for d in dilemmas for c in d.clauses]
+        assert set(cited) <= known, set(cited) - known
+        assert sections <= {c.rsplit(".", 1)[0] for c in cited}, name
+        assert max(cited.count(c) for c in cited) <= 2, name
+    english = run.load_dilemmas(run.SETS["heldout3"])
+    assert known <= {c for d in english for c in d.clauses}
+
+
 def test_a_spanish_dilemma_finds_its_clause(frameworks):
     # Spanish is read by the multilingual model alone, and less well than English: 8 of 12 of
     # the Spanish held-out dilemmas have their clause in the top 3 (see eval/README.md).

@@ -66,8 +66,8 @@ LEXICAL_WEIGHT = 0.05  # words shared with the clause or its section title
 # A linear read-out of the same vectors, fitted to tell the clauses' situations apart (see
 # `fit_head`): it learns which directions of meaning separate one clause from another, where a
 # cosine also counts what every mentor's text shares ("my mentee", a meeting, a worry).
-HEAD_WEIGHT = 2.0
-HEAD_RIDGE = 0.5  # how strongly the read-out is held towards zero (ridge regression)
+HEAD_WEIGHT = 1.5
+HEAD_RIDGE = 1.0  # how strongly the read-out is held towards zero (ridge regression)
 # Worked examples (`lens/examples/`) teach the read-out how mentors actually put a dilemma: a
 # first-person account with its context, where a situation is a short phrase. Each counts as
 # this many situations.

@@ -1,4 +1,4 @@
-"""The written training examples for the Ethics Lens read-out are well formed.
+"""The Ethics Lens read-out's worked examples, and the dev3 sets, are well formed.
 
 They cite clauses by identifier, so a typo or a clause that does not exist would silently teach
 the read-out nothing; ids must be unique across languages so an example can be named in a note.
@@ -43,8 +43,10 @@ def test_every_example_cites_clauses_that_exist_and_has_a_unique_id():
     assert ids and max(ids.values()) == 1, [i for i, n in ids.items() if n > 1]
 
 
-def test_the_december_2026_set_covers_every_clause_in_both_languages():
-    sets = examples()
-    for name, each in (("written-2026-12.yaml", 5), ("written-2026-12-es.yaml", 2)):
-        first = Counter(dilemma["clauses"][0] for dilemma in sets[name])
+def test_the_dev3_sets_cover_every_clause_in_both_languages():
+    for name, each in (("dev3.yaml", 5), ("dev3_es.yaml", 2)):
+        path = FRAMEWORKS / "eval" / name
+        dilemmas = yaml.safe_load(path.read_text(encoding="utf-8"))["dilemmas"]
+        first = Counter(dilemma["clauses"][0] for dilemma in dilemmas)
         assert first == dict.fromkeys(clause_identifiers(), each), name
+        assert {c for d in dilemmas for c in d["clauses"]} <= clause_identifiers()

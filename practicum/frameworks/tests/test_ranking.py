@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 # Measured with `python -m practicum.frameworks.eval.run --set heldout2|heldout3` (see the README
 # there) on dilemmas the ranker never learns from; a change that drops below these is a
 # regression. Those sets are scored, never studied: a failure here says "worse", not "why".
-TOP3_AT_LEAST = 0.80
-TOP5_AT_LEAST = 0.87
+# Measured in the sixth round: 123 of 141 in the top 3, 129 in the top 5.
+TOP3_AT_LEAST = 0.84
+TOP5_AT_LEAST = 0.89
 
 
 def identifiers(suggestions) -> list[str]:
@@ -100,8 +101,8 @@ def test_the_third_held_out_sets_cover_the_code_spread_over_its_clauses(framewor
 
 
 def test_a_spanish_dilemma_finds_its_clause(frameworks):
-    # Spanish is read by the multilingual model alone, and less well than English: 8 of 12 of
-    # the Spanish held-out dilemmas have their clause in the top 3 (see eval/README.md).
+    # Spanish is read by the multilingual model alone, and less well than English: 32 of the 38
+    # Spanish held-out dilemmas have their clause in the top 3 (see eval/README.md).
     text = (
         "El jefe de mi mentorada me pidió que le contara lo que ella me dice en nuestras sesiones."
     )

@@ -490,11 +490,19 @@ def _scores(index: ClauseIndex, text: str) -> tuple[np.ndarray, list[str], list]
         best = np.full(size, -1.0, dtype=np.float32)
         total = np.zeros(size, dtype=np.float32)
         count = np.zeros(size, dtype=np.float32)
+        # Text in another language is shown the closest situation written in one (Spanish for
+        # Spanish text) where the clause has any, rather than an English one.
+        best_other = np.full(size, -1.0, dtype=np.float32)
         for situation, owner in enumerate(index.situation_owner):
             if skip[situation]:
                 continue
             if similarity[situation] > best[owner]:
                 best[owner] = similarity[situation]
+                if best_other[owner] < 0:
+                    reason[owner] = index.situations[situation]
+            other_language = not english and index.situation_other[situation]
+            if other_language and similarity[situation] > best_other[owner]:
+                best_other[owner] = similarity[situation]
                 reason[owner] = index.situations[situation]
             total[owner] += similarity[situation]
             count[owner] += 1.0

@@ -225,6 +225,23 @@ def test_situations_in_other_languages_serve_only_text_that_is_not_english():
     assert spanish[0].reason == "vendí mi portátil viejo con notas de clientes"
 
 
+def test_text_in_spanish_is_shown_a_spanish_situation_where_the_clause_has_one():
+    from practicum.frameworks.eval.run import code_clauses
+
+    clauses = [c for c in code_clauses() if c.identifier in ("1.B.3", "3.F.2")]
+    index = ranking.build_index(
+        clauses,
+        situations={"1.B.3": ["I sold my old laptop with client notes on it"]},
+        other_situations={"1.B.3": ["tiré a la basura papeles con datos de mis mentorados"]},
+    )
+    text = "vendí mi portátil viejo con notas de mis clientes"
+    vector = ranking._text_vector(text)
+    english, spanish = (vector @ index.situation_vectors.T)[0]
+    assert english > spanish  # the English situation is the closer one...
+    (top,) = ranking.rank(index, text, limit=1)
+    assert top.reason == "tiré a la basura papeles con datos de mis mentorados"  # ...not shown
+
+
 def test_the_read_out_tells_the_situations_clauses_apart():
     from practicum.frameworks.eval.run import code_clauses
 

@@ -225,3 +225,25 @@ def test_finished_deliveries_are_pruned_after_the_retention_period(endpoint, set
     assert left == {rows["retrying"], rows["pending"], recent.pk}
     call_command("prune_webhook_deliveries")  # a second run finds nothing more
     assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == left
+
+
+def test_an_event_for_someone_without_an_active_endpoint_costs_one_plain_read(
+    mentor, other_mentor, django_assert_num_queries
+):
+    """Every confirmed session emits an event: for the many without endpoints that is one
+    SELECT of one row, not the endpoints themselves."""
+    services.webhook_create(owner=other_mentor, url=URL, events=Event.available())
+    inactive = services.webhook_create(owner=mentor, url=URL, events=Event.available())
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    with django_assert_num_queries(1) as read:
+        assert services.event_emit(event=Event.SESSION_CONFIRMED, person=mentor, data={}) == []
+    sql = read.captured_queries[0]["sql"].lower()
+    assert "webhookendpoint" in sql and "secret" not in sql
+    with django_assert_num_queries(0):
+        assert services.event_emit(event=Event.SESSION_CONFIRMED, data={}) == []
+    # Anyone with an active endpoint among the people still gets the event.
+    sent = services.event_emit(
+        event=Event.SESSION_CONFIRMED, person=mentor.pk, people=[other_mentor.pk], data={}
+    )
+    assert [d.endpoint.owner_id for d in sent] == [other_mentor.pk]

@@ -53,6 +53,23 @@ CONTRACT = (
     "confidentiality_limits",
 )
 NOT_SIGNED = (*MENTOR_NOTES, *(f"relationship__{name}" for name in CONTRACT))
+# What a decision reads of the entry it locks, beyond what it writes: the status it checks, the
+# facts its event carries and `save` compares (the start, against its month), who may decide,
+# and whom to tell in which language and zone. Not the rest of three wide rows (the mentor's
+# whole account, the relationship's contract, the notes): compiling and loading those columns
+# was a twentieth of a sign-off. Anything else read later is loaded then (one query).
+SIGN_OFF_READ = (
+    "status",
+    "starts_at",
+    "local_month",
+    "duration_minutes",
+    "format",
+    "mentor__email",
+    "mentor__preferred_language",
+    "mentor__time_zone",
+    "relationship__supervisor_id",
+    "relationship__external_name",
+)
 
 # action -> label, registered with the audit trail in PracticeConfig.ready().
 AUDIT_ACTIONS = {
@@ -377,12 +394,13 @@ def session_sign_off(
     link: SignOffLink | None = None,
 ) -> SupervisionSession:
     """Confirm or dispute a pending entry, once: two clicks or two tabs decide it once."""
-    # Locked and read again with what the decision needs, in one query; the mentor's private
-    # notes are neither read nor written (each would be decrypted, then encrypted again).
+    # Locked and read again with what the decision needs (SIGN_OFF_READ), in one query; the
+    # mentor's private notes are neither read nor written (each would be decrypted, then
+    # encrypted again).
     session = (
         SupervisionSession.objects.select_for_update(of=("self",))
         .select_related("relationship", "mentor")
-        .defer(*NOT_SIGNED)
+        .only(*SIGN_OFF_READ)
         .get(pk=session.pk)
     )
     if session.status != SupervisionSession.Status.PENDING:

@@ -286,8 +286,10 @@ def test_a_dispute_needs_a_reason(client, mentor, supervisor):
 
 
 def test_a_sign_off_reads_the_entry_once_before_the_service_locks_it(
-    client, mentor, supervisor, django_assert_max_num_queries
+    client, mentor, supervisor, django_assert_max_num_queries, run_tasks
 ):
+    mentor.preferred_language = "es"
+    mentor.save(update_fields=["preferred_language"])
     session = log(mentor, declare(mentor, supervisor=supervisor))
     client.force_login(supervisor)
     url = reverse("practice:sign_off_session", args=[session.pk])
@@ -304,6 +306,15 @@ def test_a_sign_off_reads_the_entry_once_before_the_service_locks_it(
     # joined once, by the service, which needs them (the email).
     assert len(reads) == 2
     assert '"accounts_user"' not in reads[0]
+    # The locked read takes what the decision needs, not three whole rows (nor anything after).
+    for column in ('"password"', '"bio"', '"focus"', '"contract_fees"', '"key_learnings"'):
+        assert column not in reads[1], column
+    session.refresh_from_db()
+    assert session.status == "confirmed" and session.signed_off_by_name
+    assert session.local_month is not None and session.signed_off_by == supervisor
+    run_tasks()
+    sent = mail.outbox[-1]
+    assert sent.to == [mentor.email] and "ha confirmado" in sent.body  # the mentor's language
 
 
 def test_another_supervisor_cannot_see_or_sign_the_session(client, mentor, supervisor, frameworks):

@@ -174,6 +174,29 @@ def test_a_booking_reads_the_supervisor_once_and_only_their_windows_that_day(
     # The slot is checked against the windows of its day and the days either side only.
     windows = [q for q in sql if "supervision_availabilitywindow" in q]
     assert len(windows) == 1 and "weekday" in windows[0]
+    # Whether any window, day off or clash matches: unsorted, the deciding columns only; and
+    # of the locked profile, only the terms a booking checks.
+    for table, unread in [
+        ("supervision_availabilitywindow", '"created_at"'),
+        ("supervision_availabilityexception", '"label"'),
+        ("supervision_booking", '"code"'),
+    ]:
+        (read,) = [q for q in sql if q.startswith("SELECT") and f'FROM "{table}"' in q]
+        assert "ORDER BY" not in read and unread not in read, read
+    assert '"bio"' not in profile_reads[1]
+
+
+def test_a_day_off_refuses_a_booking_and_a_clash_of_the_mentors_too(frameworks, sam, mentor):
+    when = monday_nine()
+    services.exception_add(supervisor=sam, starts_on=when.date(), ends_on=when.date())
+    with pytest.raises(ValidationError, match="not one of"):
+        book(mentor, sam, when)
+    other = make_supervisor("o@example.org", windows=((0, "09:30", "12:00"),))
+    later = when + datetime.timedelta(days=7)
+    book(mentor, other, later + datetime.timedelta(minutes=30))  # overlaps the hour at 09:00
+    with pytest.raises(ValidationError, match="already have"):
+        book(mentor, sam, later)
+    assert book(mentor, sam, later + datetime.timedelta(hours=2)).supervisor == sam
 
 
 def test_a_taken_slot_says_just_taken(client, sam, mentor, other_mentor):

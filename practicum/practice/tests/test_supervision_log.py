@@ -180,6 +180,37 @@ def test_logging_a_session_reads_the_relationship_once_with_what_the_email_needs
     assert "Duración" in sent.body  # and language
 
 
+def test_the_session_form_offers_and_takes_the_rows_of_the_versions_in_force(mentor, supervisor):
+    from practicum.frameworks.models import Competency, EthicsClause, FrameworkVersion
+    from practicum.practice.forms import SessionForm
+
+    relationship = declare(mentor, supervisor=supervisor)
+    competencies = FrameworkVersion.objects.current(FrameworkVersion.Kind.COMPETENCIES)
+    code = FrameworkVersion.objects.current(FrameworkVersion.Kind.CODE_OF_ETHICS)
+    offered = SessionForm(mentor=mentor)
+    assert set(offered.fields["competencies"].queryset) == set(
+        Competency.objects.filter(framework=competencies)
+    )
+    assert set(offered.fields["clauses"].queryset) == set(
+        EthicsClause.objects.filter(framework=code)
+    )
+    assert list(offered.fields["relationship"].queryset) == [relationship]
+    chosen = Competency.objects.filter(framework=competencies).first()
+    clause = EthicsClause.objects.filter(framework=code).first()
+    form = SessionForm(
+        {**session_post(relationship), "competencies": [chosen.pk], "clauses": [clause.pk]},
+        mentor=mentor,
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["competencies"] == [chosen]
+    assert form.cleaned_data["clauses"] == [clause]
+    # Each form has its own querysets (read above), never one another form has evaluated.
+    assert form.fields["competencies"].queryset._result_cache is None
+    unknown = Competency.objects.order_by("-pk").first().pk + 1000
+    refused = SessionForm({**session_post(relationship), "competencies": [unknown]}, mentor=mentor)
+    assert not refused.is_valid() and "competencies" in refused.errors
+
+
 def test_start_time_is_read_in_the_mentors_zone(client, mentor, supervisor):
     mentor.time_zone = "Asia/Tokyo"
     mentor.save()

@@ -182,19 +182,21 @@ def main() -> int:
         for env in envs[:WARM_UP]:
             bad += not check(call(application, env))
         profiler = cProfile.Profile() if name == args.profile else None
-        spent = 0.0
+        spent = waited = 0.0
         collecting.update(spent=0.0, runs=[0, 0, 0])
         for env in envs[WARM_UP:]:
             if profiler:
                 profiler.enable()
-            start = time.process_time()
+            start, clock = time.process_time(), time.perf_counter()
             answer = call(application, env)
             spent += time.process_time() - start
+            waited += time.perf_counter() - clock
             if profiler:
                 profiler.disable()
             bad += not check(answer)
         print(
-            f"{name}: {spent / args.n * 1000:.2f} ms CPU per POST over {args.n}; bad {bad}; "
+            f"{name}: {spent / args.n * 1000:.2f} ms CPU per POST over {args.n} "
+            f"(wall {waited / args.n * 1000:.2f} ms); bad {bad}; "
             f"garbage collection {collecting['spent'] / args.n * 1000:.2f} ms a POST "
             f"(runs by generation {collecting['runs']})"
         )

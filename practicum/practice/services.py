@@ -53,13 +53,15 @@ CONTRACT = (
     "confidentiality_limits",
 )
 NOT_SIGNED = (*MENTOR_NOTES, *(f"relationship__{name}" for name in CONTRACT))
-# What a decision reads of the entry it locks, beyond what it writes: the status it checks, the
-# facts its event carries and `save` compares (the start, against its month), who may decide,
-# and whom to tell in which language and zone. Not the rest of three wide rows (the mentor's
-# whole account, the relationship's contract, the notes): compiling and loading those columns
-# was a twentieth of a sign-off. Anything else read later is loaded then (one query).
+# What a decision reads of the entry it locks: the status it checks, the facts its event carries
+# and `save` compares (the start, against its month), the signer it writes (an emailed link's
+# decision leaves it as it is), who may decide, and whom to tell in which language and zone. Not
+# the rest of three wide rows (the mentor's whole account, the relationship's contract, the
+# notes): compiling and loading those columns was a twentieth of a sign-off. Anything else read
+# later is loaded then (one query).
 SIGN_OFF_READ = (
     "status",
+    "signed_off_by",
     "starts_at",
     "local_month",
     "duration_minutes",

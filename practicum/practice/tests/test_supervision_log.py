@@ -374,6 +374,29 @@ def test_an_external_supervisor_signs_off_by_emailed_link(client, mentor, run_ta
     assert client.post(path, {"decision": "dispute", "reason": "x"}).status_code == 410
 
 
+def test_a_decision_reads_its_entry_once_by_either_way(mentor, supervisor):
+    """The locked read has all the decision uses: nothing is loaded after it, whether the
+    supervisor decides or an emailed link does."""
+    on_platform = log(mentor, declare(mentor, supervisor=supervisor))
+    external = log(mentor, declare(mentor), days_ago=4)
+    link = services.sign_off_link_for_token(services.sign_off_request(session=external))
+    for session, kwargs in [(on_platform, {"by": supervisor}), (external, {"link": link})]:
+        with CaptureQueriesContext(connection) as queries:
+            services.session_sign_off(
+                session=session, decision=services.SignOffDecision(True), **kwargs
+            )
+        reads = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and 'FROM "practice_supervisionsession"' in q["sql"]
+        ]
+        assert len(reads) == 1, reads
+        session.refresh_from_db()
+        assert session.status == "confirmed"
+    assert on_platform.signed_off_by == supervisor and external.signed_off_by is None
+    assert external.signed_off_by_name == "Edith External"
+
+
 def test_an_expired_link_says_so(client, mentor):
     token = services.sign_off_request(session=log(mentor, declare(mentor)))
     SignOffLink.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))

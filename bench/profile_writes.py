@@ -9,8 +9,13 @@ with the production settings the benchmark serves with:
         .venv/bin/python bench/profile_writes.py [N] [--profile WRITE] [--only WRITE,...]
 
 N (200): measured POSTs of each write, after 20 warm-up ones. --profile WRITE: a cProfile of
-that write's measured POSTs, sorted by cumulative and own time, in var/bench/WRITE.prof too.
-It leaves the sessions, sign-offs and bookings it made in the database (as the benchmark does).
+that write's measured POSTs, sorted by cumulative and own time, in var/bench/WRITE.prof too
+(its times are wall-clock and about doubled by its own overhead: read them as shares). Each
+write's line also gives its wall time (on PostgreSQL the difference is mostly the server's) and
+the garbage collector's CPU. It leaves the sessions, sign-offs and bookings it made in the
+database (as the benchmark does); the next run logs its sessions after them (the count is kept
+in var/bench/profile_offset). CPU time varies with what else the machine runs: compare two
+versions of the code in alternating runs, not one run each.
 """
 
 from __future__ import annotations

@@ -19,9 +19,13 @@ PG_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/practicum)
 # The Redis the suite's shared-cache tests use (its own db number; keys under a per-test prefix).
 # The suite itself stays on the database cache; on CI a Redis that does not answer fails the run.
 REDIS_TEST_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
-# pytest-xdist workers for the non-browser suite (`PYTEST_WORKERS=0` runs it in one process).
+# pytest-xdist workers for each suite (`PYTEST_WORKERS=0` runs it in one process). worksteal:
+# a worker that runs out of tests takes half of the other's queue. With xdist's default (load),
+# whatever a worker was handed stayed its own: on PostgreSQL pytest-django's order puts the
+# transactional tests last (the real worker processes among them, 40 s of mostly waiting), and
+# the other worker sat idle for those 40 s at the end of the run.
 PYTEST_WORKERS ?= 2
-XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS))
+XDIST := $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal)
 # Applying the migrations costs each test process about 25 s of CPU (Django re-renders the model
 # states for every operation). The PostgreSQL suite applies them, as production does (once per
 # run, into a template database each worker copies: conftest.py); the SQLite and browser suites
@@ -113,11 +117,11 @@ test-postgres: install
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL does not answer at $(PG_URL): required on CI" >&2; exit 1; \
 	else echo "SKIPPED: PostgreSQL does not answer at $(PG_URL)"; fi
 
-# worksteal: the page checks of one role take minutes, most other browser tests seconds; a worker
-# that runs out takes half of the other's queue (each worker has its own live server and database).
+# The page checks of one role take up to a minute, most other browser tests seconds: work
+# stealing (XDIST) balances them (each worker has its own live server and database).
 test-browser: install
 	@if [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-headless-shell ]; then \
-	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) $(NO_MIGRATIONS) --dist worksteal; \
+	  env -u DATABASE_URL $(BIN)/pytest -m browser -q -p no:randomly $(XDIST) $(NO_MIGRATIONS); \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium missing: required on CI" >&2; exit 1; \
 	else echo "SKIPPED: /usr/bin/chromium missing (apt-get install -y chromium chromium-headless-shell)"; fi
 

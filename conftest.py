@@ -280,6 +280,36 @@ def chromium_binary() -> str:
     )
 
 
+# The longest browser tests, by the seconds each took on a CI worker (two workers, two cores).
+# Only the order of the run depends on them: a stale or missing entry costs a little balance.
+LONG_BROWSER_TESTS = {
+    "test_the_admin_has_no_accessibility_violation": 55,
+    "test_arabic_pages_of_each_persona[mentor]": 39,
+    "test_pages_of_each_role[supervisor]": 35,
+    "test_mentor_pages": 31,
+    "test_arabic_pages_of_each_persona[supervisor]": 27,
+    "test_pages_of_each_role[staff]": 24,
+    "test_arabic_pages_of_each_persona[staff]": 18,
+    "test_public_and_party_pages[anonymous]": 16,
+    "test_concern_to_suspension_to_overturned_appeal": 13,
+    "test_pages_of_each_role[institution]": 12,
+}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The browser suite, longest tests first, dealt out in turn to the workers' starting
+    queues. xdist's work stealing starts each worker on an equal slice of the list, in order,
+    and a worker that runs out takes the end of another's queue: in the files' order one
+    worker met a page walk of half a minute when the other had nothing left (the run ended
+    27 s after it). Longest first, the last tests are the short ones."""
+    if not items or not all(item.get_closest_marker("browser") for item in items):
+        return
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1))
+    ordered = sorted(items, key=lambda item: -LONG_BROWSER_TESTS.get(item.name, 0))
+    items[:] = [item for start in range(workers) for item in ordered[start::workers]]
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
